@@ -1,0 +1,180 @@
+"""`JobsClient`: every Jobs API call, over one `Transport`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from hfjobs_cli.api.errors import (
+    AmbiguousSend,
+    ApiError,
+    AuthError,
+    ResponseError,
+    ServerError,
+)
+
+if TYPE_CHECKING:  # the transport imports requests: commands import this module for free
+    from hfjobs_cli.api.http import Transport
+from hfjobs_cli.api.models import Job, WhoAmI
+
+REQUEST_ID_LABEL = "hfjobs-request-id"
+
+
+def new_request_id() -> str:
+    """A client-generated id sent as a label, so an ambiguous create can be looked up."""
+    return uuid.uuid4().hex
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+class JobsClient:
+    def __init__(self, transport: Transport, *, token_source: str = ""):
+        self.http = transport
+        self.token_source = token_source
+        self._whoami: WhoAmI | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return self.http.endpoint
+
+    # -- identity ----------------------------------------------------------------------
+    def whoami(self) -> WhoAmI:
+        """The token's user, fetched at most once per process (the Hub rate-limits it)."""
+        if self._whoami is None:
+            try:
+                data = self._get_json("/api/whoami-v2")
+            except AuthError as exc:
+                source = f" from {self.token_source}" if self.token_source else ""
+                exc.message = f"The token{source} was rejected: {exc.message}"
+                raise
+            if not isinstance(data, dict) or not data.get("name"):
+                raise ResponseError("Unexpected answer from /api/whoami-v2: no user name")
+            self._whoami = WhoAmI.from_api(data)
+        return self._whoami
+
+    def namespace(self, explicit: str | None = None) -> str:
+        return explicit or self.whoami().name
+
+    def job_url(self, job: Job) -> str:
+        return f"{self.endpoint}/jobs/{job.owner}/{job.id}"
+
+    # -- plumbing ----------------------------------------------------------------------
+    def _get_json(self, path: str, params: Any = None) -> Any:
+        response = self.http.request("GET", self.http.url(path), params=params)
+        return self.http.json(response)
+
+    def _send_json(self, method: str, path: str, body: Any = None) -> Any:
+        response = self.http.request(method, self.http.url(path), json_body=body)
+        if not response.content:
+            return None
+        return self.http.json(response)
+
+    @staticmethod
+    def _job(data: Any) -> Job:
+        if not isinstance(data, dict) or not data.get("id"):
+            raise ResponseError("Unexpected answer from the server: not a job object")
+        return Job.from_api(data)
+
+    def paginate(self, path: str, params: Any = None) -> Iterator[dict[str, Any]]:
+        """Items of a list endpoint, page by page, following `Link: <...>; rel="next"`."""
+        url: str | None = self.http.url(path)
+        while url:
+            response = self.http.request("GET", url, params=params)
+            page = self.http.json(response)
+            if not isinstance(page, list):
+                raise ResponseError(
+                    "Unexpected answer from the server: expected a list",
+                    status=response.status_code,
+                )
+            yield from (item for item in page if isinstance(item, dict))
+            url = response.links.get("next", {}).get("url")
+            params = None  # the next URL carries every query parameter
+
+    # -- jobs --------------------------------------------------------------------------
+    def create_job(self, namespace: str, spec: dict[str, Any]) -> Job:
+        """Create a job; never start a second copy after an ambiguous failure.
+
+        The spec's `hfjobs-request-id` label identifies this request: when the POST fails
+        after it may have reached the server (timeout, reset, 5xx), look the job up by that
+        label and only resend when it does not exist.
+        """
+        path = f"/api/jobs/{_seg(namespace)}"
+        rid = (spec.get("labels") or {}).get(REQUEST_ID_LABEL)
+        for attempt in range(3):
+            try:
+                return self._job(self._send_json("POST", path, spec))
+            except (AmbiguousSend, ServerError) as exc:
+                if not rid or attempt == 2:
+                    raise
+                existing = self.find_job_by_label(namespace, REQUEST_ID_LABEL, rid)
+                if existing is not None:
+                    return existing
+                last = exc
+        raise last  # pragma: no cover - the loop returns or raises
+
+    def find_job_by_label(self, namespace: str, key: str, value: str) -> Job | None:
+        for item in self.paginate(f"/api/jobs/{_seg(namespace)}", {"label": f"{key}={value}"}):
+            job = Job.from_api(item)
+            if job.spec.labels.get(key) == value:
+                return job
+        return None
+
+    def list_jobs(
+        self,
+        namespace: str,
+        *,
+        stages: list[str] | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> Iterator[Job]:
+        """Jobs newest first; label filters are enforced here too (AND), whatever the server does."""
+        params: list[tuple[str, str]] = [("stage", s.upper()) for s in stages or []]
+        params += [("label", f"{k}={v}") for k, v in (labels or {}).items()]
+        wanted = {s.upper() for s in stages or []}
+        for item in self.paginate(f"/api/jobs/{_seg(namespace)}", params or None):
+            job = Job.from_api(item)
+            if wanted and job.stage not in wanted:
+                continue
+            if labels and any(job.spec.labels.get(k) != v for k, v in labels.items()):
+                continue
+            yield job
+
+    def get_job(self, namespace: str, job_id: str) -> Job:
+        return self._job(self._get_json(f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}"))
+
+    def cancel_job(self, namespace: str, job_id: str) -> Job | None:
+        data = self._send_json("POST", f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/cancel")
+        return Job.from_api(data) if isinstance(data, dict) and data.get("id") else None
+
+    def duplicate_job(self, namespace: str, job_id: str) -> Job:
+        path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/duplicate"
+        return self._job(self._send_json("POST", path))
+
+    def set_job_labels(self, namespace: str, job_id: str, labels: dict[str, str]) -> Job:
+        path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/labels"
+        return self._job(self._send_json("PUT", path, {"labels": labels}))
+
+    def logs_response(self, namespace: str, job_id: str, *, tail: int | None, read_timeout: float):
+        """The raw streaming response of `/logs` (the caller reads and closes it)."""
+        url = self.http.url(f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/logs")
+        params = {"tail": str(tail)} if tail is not None else None
+        return self.http.request(
+            "GET",
+            url,
+            params=params,
+            stream=True,
+            timeout=(self.http.timeout[0], read_timeout),
+            retry=False,
+        )
+
+    def hardware(self) -> list[dict[str, Any]]:
+        data = self._get_json("/api/jobs/hardware")
+        if not isinstance(data, list):
+            raise ResponseError("Unexpected answer from /api/jobs/hardware: expected a list")
+        return [item for item in data if isinstance(item, dict) and item.get("name")]
+
+
+__all__ = ["REQUEST_ID_LABEL", "ApiError", "JobsClient", "new_request_id"]

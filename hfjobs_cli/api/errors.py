@@ -1,0 +1,89 @@
+"""Typed API errors that keep the server's own message and request id."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Any failure talking to the Jobs API."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        request_id: str | None = None,
+        url: str | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.request_id = request_id
+        self.url = url
+
+    def __str__(self) -> str:
+        parts = [f"{self.status} {self.message}" if self.status else self.message]
+        if self.request_id:
+            parts.append(f"(request id {self.request_id})")
+        return " ".join(parts)
+
+
+class BadRequestError(ApiError):
+    """400/422: the request was invalid (bad flavor, label, schedule ...)."""
+
+
+class AuthError(ApiError):
+    """401: no token, or the token was rejected."""
+
+
+class ForbiddenError(ApiError):
+    """403: the token may not act in that namespace."""
+
+
+class NotFoundError(ApiError):
+    """404: unknown job, scheduled job, webhook or namespace."""
+
+
+class ConflictError(ApiError):
+    """409: e.g. a scheduled job triggered while its last run is still going."""
+
+
+class RateLimitError(ApiError):
+    """429 after the retries ran out."""
+
+
+class ServerError(ApiError):
+    """5xx after the retries ran out."""
+
+
+class ConnectionFailure(ApiError):
+    """The API could not be reached (DNS, refused, reset, timeouts)."""
+
+
+class AmbiguousSend(ConnectionFailure):
+    """A non-idempotent request failed after it may have reached the server."""
+
+
+class ResponseError(ApiError):
+    """The server answered something that is not what the API returns (HTML, bad JSON ...)."""
+
+
+class NotAvailable(ApiError):
+    """The requested data does not exist in this state (e.g. metrics of a finished job: 406)."""
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    406: NotAvailable,
+    409: ConflictError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(status: int) -> type[ApiError]:
+    if status >= 500:
+        return ServerError
+    return _BY_STATUS.get(status, ApiError)

@@ -1,0 +1,300 @@
+"""The transport: one requests.Session, the token sent only to the endpoint's origin, timeouts
+on every call, retries with backoff for idempotent calls, and typed errors.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.auth import AuthBase
+
+from hfjobs_cli.api.errors import (
+    AmbiguousSend,
+    ApiError,
+    ConnectionFailure,
+    ResponseError,
+    error_class_for,
+)
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+class BearerAuth(AuthBase):
+    """`authorization: Bearer <token>`, only for requests to the configured origin.
+
+    Passed as `auth=` (never `headers=`) so `~/.netrc` cannot replace it.
+    """
+
+    def __init__(self, token: str | None, endpoint: str):
+        self._token = token
+        self._origin = origin(endpoint)
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers.pop("authorization", None)
+        if self._token and origin(request.url or "") == self._origin:
+            request.headers["authorization"] = f"Bearer {self._token}"
+        return request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(***)"
+
+
+@dataclass
+class RetryPolicy:
+    """Retries of idempotent calls: exponential backoff with jitter inside a time budget."""
+
+    attempts: int = 5  # tries in all, the first included
+    base: float = 0.5
+    cap: float = 8.0
+    retry_after_cap: float = 30.0
+    budget: float = 60.0  # seconds of waiting, summed over the retries of one call
+
+    def backoff(self, retry: int) -> float:
+        delay = min(self.cap, self.base * (2 ** (retry - 1)))
+        return delay * (0.5 + random.random() / 2)  # jitter: 50-100 % of the step
+
+    def retry_after(self, response: requests.Response) -> float | None:
+        value = response.headers.get("Retry-After")
+        if not value:
+            return None
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                seconds = parsedate_to_datetime(value).timestamp() - time.time()
+            except (TypeError, ValueError):
+                return None
+        return max(0.0, min(seconds, self.retry_after_cap))
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # one place to stub in tests
+
+
+def request_id(response: requests.Response) -> str | None:
+    headers = response.headers
+    return (
+        headers.get("X-Request-Id") or headers.get("X-Amzn-Trace-Id") or headers.get("X-Amz-Cf-Id")
+    )
+
+
+def error_message(response: requests.Response) -> str:
+    """The server's words: X-Error-Message, else the JSON error, else the text."""
+    header = response.headers.get("X-Error-Message")
+    if header:
+        return header
+    text = response.text or ""
+    ctype = response.headers.get("Content-Type", "")
+    if text.strip().startswith(("{", "[")):
+        try:
+            body = json.loads(text)
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            error = body.get("error") or body.get("message")
+            if isinstance(error, list):
+                error = "; ".join(str(e) for e in error)
+            if body.get("error_description"):
+                error = (
+                    f"{error}: {body['error_description']}" if error else body["error_description"]
+                )
+            if not error and isinstance(body.get("errors"), list):
+                error = "; ".join(
+                    str(e.get("message", e)) if isinstance(e, dict) else str(e)
+                    for e in body["errors"]
+                )
+            if error:
+                return str(error)
+    if "html" in ctype or text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
+        return f"the server answered with an HTML page ({response.reason or 'no reason given'})"
+    line = " ".join(text.split())
+    if line:
+        return line[:200] + ("..." if len(line) > 200 else "")
+    return response.reason or "no details from the server"
+
+
+def _never_sent(exc: Exception) -> bool:
+    """True when the connection was never established, so even a POST is safe to resend."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    text = repr(exc)
+    return any(
+        marker in text
+        for marker in ("NewConnectionError", "NameResolutionError", "Connection refused")
+    )
+
+
+class Transport:
+    def __init__(
+        self,
+        endpoint: str,
+        token: str | None,
+        *,
+        user_agent: str,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ):
+        self.endpoint = endpoint.rstrip("/")
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+        self.on_wait = on_wait
+        self.session = requests.Session()
+        self.session.headers["user-agent"] = user_agent
+        self.auth = BearerAuth(token, self.endpoint)
+
+    def url(self, path: str) -> str:
+        return f"{self.endpoint}{path}"
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Any = None,
+        json_body: Any = None,
+        stream: bool = False,
+        timeout: tuple[float, float] | None = None,
+        retry: bool | None = None,
+    ) -> requests.Response:
+        """Send one call, retrying idempotent ones; raise a typed `ApiError` on failure."""
+        idempotent = method in IDEMPOTENT if retry is None else retry
+        policy = self.retry
+        waited = 0.0
+        attempt = 0
+        tried: list[str] = []
+        while True:
+            attempt += 1
+            try:
+                response = self._send(method, url, params, json_body, stream, timeout)
+            except requests.exceptions.RequestException as exc:
+                reason = _describe(exc)
+                tried.append(reason)
+                safe = idempotent or _never_sent(exc)
+                if not safe:
+                    raise AmbiguousSend(
+                        f"{method} {url} failed after it was sent ({reason})", url=url
+                    ) from exc
+                delay = policy.backoff(attempt)
+                if attempt >= policy.attempts or waited + delay > policy.budget:
+                    raise ConnectionFailure(_gave_up(url, tried, attempt), url=url) from exc
+                self._wait(delay, f"{reason}; retrying in {delay:.1f}s")
+                waited += delay
+                continue
+            status = response.status_code
+            if status in RETRY_STATUSES and idempotent and attempt < policy.attempts:
+                delay = policy.retry_after(response)
+                delay = policy.backoff(attempt) if delay is None else delay
+                if waited + delay <= policy.budget:
+                    tried.append(f"HTTP {status}")
+                    response.close()
+                    label = "rate limited" if status == 429 else f"HTTP {status}"
+                    self._wait(delay, f"{label}; retrying in {delay:.1f}s")
+                    waited += delay
+                    continue
+            if status >= 400:
+                raise self.error(response, tried=tried if len(tried) else None)
+            return response
+
+    def _send(self, method, url, params, json_body, stream, timeout) -> requests.Response:
+        for _hop in range(5):
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                json=json_body,
+                auth=self.auth,
+                timeout=timeout or self.timeout,
+                stream=stream,
+                allow_redirects=False,
+            )
+            if not response.is_redirect:
+                return response
+            target = urljoin(url, response.headers.get("location", ""))
+            response.close()
+            if method != "GET":
+                raise ResponseError(
+                    f"The server redirected a {method} request to {target}; "
+                    "hfjobs does not follow redirects that change data",
+                    status=response.status_code,
+                    url=url,
+                )
+            if origin(target) != origin(self.endpoint):
+                raise ResponseError(
+                    f"The server redirected to another host ({urlsplit(target).netloc}); "
+                    "hfjobs sends your token only to the configured endpoint",
+                    status=response.status_code,
+                    url=url,
+                )
+            url, params = target, None
+        raise ResponseError("Too many redirects", url=url)
+
+    def _wait(self, delay: float, message: str) -> None:
+        if self.on_wait:
+            self.on_wait(message)
+        (self.sleep or _sleep)(delay)
+
+    def error(self, response: requests.Response, *, tried: list[str] | None = None) -> ApiError:
+        status = response.status_code
+        message = error_message(response)
+        if tried:
+            message = f"{message} (after {len(tried) + 1} attempts)"
+        return error_class_for(status)(
+            message, status=status, request_id=request_id(response), url=response.url
+        )
+
+    def json(self, response: requests.Response) -> Any:
+        """The decoded body, or a ResponseError naming the status and request id."""
+        try:
+            return response.json()
+        except ValueError:
+            text = response.text.strip()
+            what = "an empty body" if not text else "a body that is not JSON"
+            if text.lower().startswith(("<!doctype", "<html")):
+                what = "an HTML page"
+            raise ResponseError(
+                f"The server answered {what} where JSON was expected",
+                status=response.status_code,
+                request_id=request_id(response),
+                url=response.url,
+            ) from None
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "no answer within the read timeout"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS error"
+    text = repr(exc)
+    if "NameResolutionError" in text or "Name or service not known" in text:
+        return "the host name could not be resolved"
+    if "Connection refused" in text:
+        return "connection refused"
+    if "reset" in text.lower() or "RemoteDisconnected" in text or "aborted" in text.lower():
+        return "the connection was reset"
+    return exc.__class__.__name__
+
+
+def _gave_up(url: str, tried: list[str], attempts: int) -> str:
+    host = urlsplit(url).netloc
+    last = tried[-1] if tried else "no answer"
+    return f"Could not reach {host}: {last} ({attempts} attempt{'s' if attempts > 1 else ''})"

@@ -1,0 +1,212 @@
+"""Reading a job's log stream: a snapshot of what is there now, or following it to the end.
+
+The Hub replays the whole log on every connection and may close a stream before the job is
+over, so following means: read, and when the stream ends check the job's stage; if it is not
+final, reconnect and skip what was already shown. No line is lost and none is doubled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import requests
+import urllib3.exceptions
+
+from hfjobs_cli.api.client import JobsClient
+from hfjobs_cli.api.errors import ConnectionFailure, NotFoundError, ServerError
+from hfjobs_cli.api.models import Job, LogEvent, parse_time
+from hfjobs_cli.api.streaming import iter_log_batches
+
+CHUNK = 256 * 1024
+_READ_ERRORS = (
+    urllib3.exceptions.HTTPError,
+    requests.exceptions.RequestException,
+    socket.timeout,
+    OSError,
+)
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # one place to stub in tests
+
+
+class _Ended:
+    """How the last connection ended: `clean` is False for cuts, resets and read timeouts."""
+
+    clean = True
+
+
+def _chunks(response: requests.Response, ended: _Ended) -> Iterator[bytes]:
+    raw = response.raw
+    try:
+        while True:
+            chunk = raw.read1(CHUNK, decode_content=True)
+            if not chunk:
+                return
+            yield chunk
+    except _READ_ERRORS:
+        ended.clean = False
+    finally:
+        response.close()
+
+
+def snapshot(
+    client: JobsClient,
+    namespace: str,
+    job_id: str,
+    *,
+    tail: int | None = None,
+    read_timeout: float = 5.0,
+) -> Iterator[list[LogEvent]]:
+    """The log lines available now; never blocks on a running job past `read_timeout`."""
+    response = client.logs_response(namespace, job_id, tail=tail, read_timeout=read_timeout)
+    cutoff = None
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        cutoff = parsedate_to_datetime(response.headers["Date"]) + timedelta(seconds=1)
+    ended = _Ended()
+    for batch in iter_log_batches(_chunks(response, ended)):
+        out = []
+        for event in batch:
+            stamp = parse_time(event.timestamp) if cutoff else None
+            if stamp and cutoff and stamp > cutoff:
+                if out:
+                    yield out
+                response.close()
+                return  # a live line: everything before it was the history
+            if not event.is_banner:
+                out.append(event)
+        if out:
+            yield out
+
+
+class Follower:
+    """Follows a job's log until the job reaches a final stage; `job` then holds it."""
+
+    def __init__(
+        self,
+        client: JobsClient,
+        namespace: str,
+        job_id: str,
+        *,
+        tail: int | None = None,
+        read_timeout: float = 75.0,
+        max_failures: int = 5,
+        sleep: Callable[[float], None] | None = None,
+        on_reconnect: Callable[[str], None] | None = None,
+    ):
+        self.client = client
+        self.namespace = namespace
+        self.job_id = job_id
+        self.tail = tail
+        self.read_timeout = read_timeout
+        self.max_failures = max_failures
+        self.sleep = sleep or _sleep
+        self.on_reconnect = on_reconnect
+        self.job: Job | None = None
+        self.reconnects = 0
+        # Position in the full replay: `seen` events so far (None while unknown, after a tail).
+        self._seen: int | None = None if tail is not None else 0
+        self._last: LogEvent | None = None
+
+    def __iter__(self) -> Iterator[list[LogEvent]]:
+        first = True
+        failures = 0
+        delay = 0.5
+        while True:
+            ended = _Ended()
+            got_data = False
+            try:
+                response = self.client.logs_response(
+                    self.namespace,
+                    self.job_id,
+                    tail=self.tail if first else None,
+                    read_timeout=self.read_timeout,
+                )
+            except (ConnectionFailure, ServerError) as exc:
+                failures += 1
+                if failures > self.max_failures:
+                    raise
+                ended.clean = False
+                self._notify(f"log stream unavailable ({exc.message}); retrying")
+            else:
+                for batch in self._dedup(iter_log_batches(_chunks(response, ended)), first):
+                    got_data = True
+                    yield batch
+            if got_data:
+                failures, delay = 0, 0.5
+            first = False
+            job = self.client.get_job(self.namespace, self.job_id)
+            if job.is_terminal and ended.clean:
+                self.job = job
+                return
+            if not job.is_terminal:
+                self.sleep(delay)
+                delay = min(delay * 2, 10.0)
+                job = self.client.get_job(self.namespace, self.job_id)
+            # The job is over but the stream was cut (drain what is left), or it still runs.
+            self.reconnects += 1
+            if not ended.clean:
+                self._notify("log stream interrupted; reconnecting")
+
+    def _notify(self, message: str) -> None:
+        if self.on_reconnect:
+            self.on_reconnect(message)
+
+    def _dedup(self, batches: Iterator[list[LogEvent]], first: bool) -> Iterator[list[LogEvent]]:
+        tail_connection = first and self.tail is not None
+        index = 0
+        for batch in batches:
+            out: list[LogEvent] = []
+            for event in batch:
+                if tail_connection:
+                    pass
+                elif self._seen is None:  # after a tail: find where we were in the replay
+                    index += 1
+                    last = self._last
+                    if last is None or (event.data, event.timestamp) == (last.data, last.timestamp):
+                        self._seen = index if last is not None else index - 1
+                        if last is not None:
+                            continue
+                    else:
+                        stamp, last_stamp = parse_time(event.timestamp), parse_time(last.timestamp)
+                        if not (stamp and last_stamp and stamp > last_stamp):
+                            continue
+                        self._seen = index - 1
+                    self._seen += 1
+                else:
+                    index += 1
+                    if index <= self._seen:
+                        continue
+                    self._seen += 1
+                self._last = event
+                if not event.is_banner:
+                    out.append(event)
+            if out:
+                yield out
+
+
+def wait_not_scheduling(
+    client: JobsClient,
+    namespace: str,
+    job_id: str,
+    *,
+    interval: float = 2.0,
+    sleep: Callable[[float], None] | None = None,
+    on_status: Callable[[Job], None] | None = None,
+) -> Job:
+    """Poll the job while it is SCHEDULING (the Hub's 2 s cadence); return it once it is not."""
+    while True:
+        job = client.get_job(namespace, job_id)
+        if on_status:
+            on_status(job)
+        if job.stage != "SCHEDULING":
+            return job
+        (sleep or _sleep)(interval)
+
+
+__all__ = ["Follower", "NotFoundError", "snapshot", "wait_not_scheduling"]

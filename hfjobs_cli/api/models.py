@@ -1,0 +1,191 @@
+"""Plain data classes parsed leniently from the API's JSON, keeping the raw dict for `--json`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+TERMINAL_STAGES = frozenset({"COMPLETED", "CANCELED", "ERROR", "DELETED"})
+ACTIVE_STAGES = ("RUNNING", "SCHEDULING")
+ALL_STAGES = ("SCHEDULING", "RUNNING", "COMPLETED", "CANCELED", "ERROR", "DELETED")
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO-8601 timestamp from the API (with `Z` or an offset) as an aware datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    # Python 3.11 parses up to 6 fractional digits; the Hub may send up to 9.
+    if "." in text:
+        head, _, rest = text.partition(".")
+        digits = ""
+        while rest and rest[0].isdigit():
+            digits, rest = digits + rest[0], rest[1:]
+        text = f"{head}.{digits[:6].ljust(6, '0')}{rest}"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _str_dict(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+
+def secret_names(value: Any) -> list[str]:
+    """Secret names from a list of names or an object (values are never kept)."""
+    if isinstance(value, dict):
+        return sorted(str(k) for k in value)
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, str)]
+    return []
+
+
+def _str_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, str):
+        return [value]
+    return []
+
+
+@dataclass
+class JobSpec:
+    """What a job runs: shared by jobs, scheduled jobs and job webhooks."""
+
+    docker_image: str | None
+    space_id: str | None
+    command: list[str]
+    environment: dict[str, str]
+    secrets: list[str]
+    flavor: str | None
+    timeout: int | None
+    labels: dict[str, str]
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> JobSpec:
+        timeout = data.get("timeoutSeconds", data.get("timeout"))
+        return cls(
+            docker_image=data.get("dockerImage") or None,
+            space_id=data.get("spaceId") or None,
+            command=_str_list(data.get("command")) + _str_list(data.get("arguments")),
+            environment=_str_dict(data.get("environment")),
+            secrets=secret_names(data.get("secrets")),
+            flavor=data.get("flavor"),
+            timeout=int(timeout) if isinstance(timeout, int | float) else None,
+            labels=_str_dict(data.get("labels")),
+        )
+
+    @property
+    def image(self) -> str:
+        """The Docker image, or `hf.co/spaces/<id>` for a Space job."""
+        if self.docker_image:
+            return self.docker_image
+        if self.space_id:
+            return f"hf.co/spaces/{self.space_id}"
+        return ""
+
+    @property
+    def name(self) -> str | None:
+        return self.labels.get("name") or None
+
+
+@dataclass
+class Job:
+    id: str
+    stage: str
+    message: str | None
+    spec: JobSpec
+    owner: str
+    created_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    running_secs: float | None
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Job:
+        status = data.get("status") if isinstance(data.get("status"), dict) else {}
+        owner = data.get("owner") if isinstance(data.get("owner"), dict) else {}
+        durations = data.get("durations") if isinstance(data.get("durations"), dict) else {}
+        running = durations.get("runningSecs")
+        return cls(
+            id=str(data.get("id", "")),
+            stage=str(status.get("stage") or "UNKNOWN").upper(),
+            message=status.get("message") or None,
+            spec=JobSpec.from_api(data),
+            owner=str(owner.get("name") or ""),
+            created_at=parse_time(data.get("createdAt")),
+            started_at=parse_time(data.get("startedAt")),
+            finished_at=parse_time(data.get("finishedAt")),
+            running_secs=float(running) if isinstance(running, int | float) else None,
+            raw=data,
+        )
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.stage in TERMINAL_STAGES
+
+    @property
+    def name(self) -> str | None:
+        return self.spec.name
+
+    @property
+    def initiator(self) -> dict[str, Any]:
+        value = self.raw.get("initiator")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def expose_urls(self) -> list[str]:
+        status = self.raw.get("status") or {}
+        return _str_list(status.get("exposeUrls")) if isinstance(status, dict) else []
+
+    @property
+    def ssh_url(self) -> str | None:
+        status = self.raw.get("status") or {}
+        return status.get("sshUrl") if isinstance(status, dict) else None
+
+    def running_seconds(self, now: datetime | None = None) -> float | None:
+        """Seconds spent running: the server's figure, else computed from the timestamps."""
+        if self.running_secs is not None:
+            return self.running_secs
+        if not self.started_at:
+            return None
+        end = self.finished_at or now or datetime.now(UTC)
+        return max(0.0, (end - self.started_at).total_seconds())
+
+
+@dataclass
+class LogEvent:
+    """One line of a job's log, as the SSE stream carries it."""
+
+    data: str
+    timestamp: str
+
+    @property
+    def is_banner(self) -> bool:
+        return self.data.startswith("===== Job started")
+
+
+@dataclass
+class WhoAmI:
+    name: str
+    type: str
+    orgs: list[str]
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> WhoAmI:
+        orgs = [o.get("name") for o in data.get("orgs") or [] if isinstance(o, dict)]
+        return cls(
+            name=str(data.get("name", "")),
+            type=str(data.get("type", "user")),
+            orgs=[str(o) for o in orgs if o],
+            raw=data,
+        )

@@ -1,0 +1,98 @@
+"""Following a job to its end: spinner while scheduling, logs, then the final stage's exit code.
+
+Used by attached `run`, `rerun` and `logs -f`. Ctrl-C detaches: the job keeps running and
+stderr says how to follow it again or cancel it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from hfjobs_cli.api.models import Job
+from hfjobs_cli.commands._common import stage_exit_code
+from hfjobs_cli.context import AppContext
+from hfjobs_cli.errors import CliError, ExitCode
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.client import JobsClient
+
+
+def print_batch(app: AppContext, batch, *, timestamps: bool, to_stderr: bool = False) -> None:
+    if app.output.mode == "json" and not to_stderr:
+        import json
+
+        app.output.write_log_lines(
+            [
+                json.dumps({"timestamp": e.timestamp, "data": e.data}, ensure_ascii=False)
+                for e in batch
+            ]
+        )
+        return
+    lines = [f"{e.timestamp} {e.data}" for e in batch] if timestamps else [e.data for e in batch]
+    if to_stderr:
+        import sys
+
+        sys.stderr.write("\n".join(lines) + "\n")
+        sys.stderr.flush()
+    else:
+        app.output.write_log_lines(lines)
+
+
+def follow_to_end(
+    app: AppContext,
+    client: JobsClient,
+    namespace: str,
+    job_id: str,
+    *,
+    tail: int | None = None,
+    timestamps: bool = False,
+    logs_to_stderr: bool = False,
+    wait_scheduling: bool = True,
+) -> Job:
+    """Stream the job's log until it is final and return the final job."""
+    from hfjobs_cli.api.logs import Follower, wait_not_scheduling
+
+    out = app.output
+    ref = f"{namespace}/{job_id}"
+    try:
+        if wait_scheduling:
+            start = time.monotonic()
+            with out.status("Scheduling") as status:
+
+                def show(job: Job) -> None:
+                    elapsed = int(time.monotonic() - start)
+                    status.update(f"{job.stage.title()}: {job.message or 'waiting'} ({elapsed}s)")
+
+                wait_not_scheduling(client, namespace, job_id, on_status=show)
+        follower = Follower(
+            client,
+            namespace,
+            job_id,
+            tail=tail,
+            read_timeout=app.stream_timeout,
+            on_reconnect=lambda message: out.info(f"({message})") if out.interactive else None,
+        )
+        for batch in follower:
+            print_batch(app, batch, timestamps=timestamps, to_stderr=logs_to_stderr)
+    except KeyboardInterrupt:
+        out.warn(f"Detached: job {ref} keeps running (it was not cancelled)")
+        out.hint(f"Follow it again: hfjobs logs -f {ref}")
+        out.hint(f"Cancel it:       hfjobs cancel {ref}")
+        raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
+    assert follower.job is not None
+    return follower.job
+
+
+def report_final(app: AppContext, job: Job, *, ref: str) -> int:
+    """Say how the job ended (stderr) and return its exit code."""
+    code = stage_exit_code(job.stage)
+    message = f": {job.message}" if job.message else ""
+    if code == ExitCode.OK:
+        app.output.info(f"Job {ref} completed")
+    elif code == ExitCode.CANCELED:
+        app.output.error(f"Job {ref} was {job.stage.lower()}{message}")
+    else:
+        app.output.error(f"Job {ref} ended with stage {job.stage}{message}")
+        app.output.hint(f"Details: hfjobs inspect {ref}")
+    return code

@@ -1,0 +1,54 @@
+"""Helpers shared by commands: the context, job references and stage exit codes."""
+
+from __future__ import annotations
+
+import typer
+
+from hfjobs_cli.context import AppContext
+from hfjobs_cli.errors import ExitCode
+from hfjobs_cli.parsing import parse_job_ref
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, AppContext):  # a command invoked without the root callback
+        obj = AppContext()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def stage_exit_code(stage: str) -> int:
+    """0 for COMPLETED, 3 for CANCELED/DELETED, 1 for ERROR or anything else final."""
+    if stage == "COMPLETED":
+        return ExitCode.OK
+    if stage in ("CANCELED", "DELETED"):
+        return ExitCode.CANCELED
+    return ExitCode.FAILURE
+
+
+def worst_exit_code(codes: list[int]) -> int:
+    """For several jobs: 1 beats 3 beats 0 (any failure wins over a cancellation)."""
+    if ExitCode.FAILURE in codes:
+        return ExitCode.FAILURE
+    non_zero = [c for c in codes if c]
+    return max(non_zero) if non_zero else ExitCode.OK
+
+
+def resolve_refs(
+    app: AppContext, refs: list[str], namespace: str | None, *, what: str = "job id"
+) -> list[tuple[str, str]]:
+    """(namespace, id) for each `ID` or `NAMESPACE/ID`; parsed before anything is sent."""
+    parsed = [parse_job_ref(ref, namespace=namespace, what=what) for ref in refs]
+    resolved = []
+    default_ns: str | None = None
+    for ns, ident in parsed:
+        if ns is None:
+            if default_ns is None:
+                default_ns = app.namespace(namespace)
+            ns = default_ns
+        resolved.append((ns, ident))
+    return resolved
+
+
+def ref_text(namespace: str, ident: str) -> str:
+    return f"{namespace}/{ident}"

@@ -1,0 +1,125 @@
+"""Building a job spec (the body of `POST /api/jobs/{ns}`) from run-style options.
+
+Shared by `run`, `schedule run`, `rerun` and `uv run`, so every one of them validates
+durations, env files, labels and secrets the same way, before anything is sent.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from hfjobs_cli import config
+from hfjobs_cli.api.client import REQUEST_ID_LABEL, new_request_id
+from hfjobs_cli.context import AppContext
+from hfjobs_cli.errors import UsageError
+from hfjobs_cli.parsing import (
+    file_mode_warning,
+    image_fields,
+    merge_name_label,
+    parse_env_pairs,
+    parse_labels,
+    parse_timeout_seconds,
+    read_env_file,
+)
+
+
+@dataclass
+class SpecOptions:
+    image: str
+    command: list[str]
+    env: list[str] = field(default_factory=list)
+    env_files: list[str] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list)
+    secrets_files: list[str] = field(default_factory=list)
+    flavor: str | None = None
+    timeout: str | None = None
+    labels: list[str] = field(default_factory=list)
+    name: str | None = None
+    dry_run: bool = False
+
+
+def split_command(image: str, command: list[str] | None) -> tuple[str, list[str]]:
+    """Check IMAGE (an option typed before it is unknown) and drop one leading `--`."""
+    if image.startswith("-") and image != "-":
+        raise UsageError(f"No such option: {image}", hint="Options go before IMAGE")
+    args = list(command or [])
+    if args[:1] == ["--"]:
+        args = args[1:]
+    if not args:
+        raise UsageError(
+            "Missing COMMAND: give the command to run after IMAGE",
+            hint="For example: hfjobs run python:3.12 python -c \"print('hello')\"",
+        )
+    return image, args
+
+
+def _token_fallback() -> dict[str, str]:
+    info = config.resolve_token(None)
+    return {"HF_TOKEN": info.token} if info.token else {}
+
+
+def read_secrets(
+    app: AppContext, items: list[str], files: list[str], *, dry_run: bool
+) -> dict[str, str]:
+    """Secrets from files then `-s` (which wins); a bare HF_TOKEN forwards the user's token."""
+    if sum(1 for f in files if f == "-") > 1:
+        raise UsageError("--secrets-file - can be given only once")
+    needs_token = any(i == "HF_TOKEN" for i in items) and "HF_TOKEN" not in os.environ
+    fallbacks = _token_fallback() if needs_token or files else {}
+    secrets: dict[str, str] = {}
+    for path in files:
+        warning = file_mode_warning(path)
+        if warning:
+            app.output.warn(warning)
+        secrets.update(
+            read_env_file(path, option="--secrets-file", fallbacks=fallbacks, allow_missing=dry_run)
+        )
+    inline = [item.split("=", 1)[0] for item in items if "=" in item]
+    if inline:
+        app.output.warn(
+            f"Secret value{'s' if len(inline) > 1 else ''} for {', '.join(inline)} given on the "
+            "command line land in your shell history; prefer `-s NAME` (read from your "
+            "environment) or --secrets-file"
+        )
+    secrets.update(
+        parse_env_pairs(items, option="-s/--secrets", fallbacks=fallbacks, allow_missing=dry_run)
+    )
+    return secrets
+
+
+def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
+    """The request body, validated; raises UsageError naming the first bad input."""
+    image, command = split_command(opts.image, opts.command)
+    if opts.env_files.count("-") + opts.secrets_files.count("-") > 1:
+        raise UsageError("Only one of --env-file - and --secrets-file - can read stdin")
+    environment: dict[str, str] = {}
+    for path in opts.env_files:
+        environment.update(read_env_file(path, option="--env-file", allow_missing=opts.dry_run))
+    environment.update(parse_env_pairs(opts.env, option="-e/--env", allow_missing=opts.dry_run))
+    secrets = read_secrets(app, opts.secrets, opts.secrets_files, dry_run=opts.dry_run)
+    labels = merge_name_label(parse_labels(opts.labels), opts.name)
+    timeout = app.setting("timeout", opts.timeout).value
+    spec: dict[str, Any] = {
+        **image_fields(image),
+        "command": command,
+        "arguments": [],
+        "environment": environment,
+        "flavor": app.setting("flavor", opts.flavor).value or config.DEFAULT_FLAVOR,
+    }
+    if secrets:
+        spec["secrets"] = secrets
+    if timeout:
+        spec["timeoutSeconds"] = parse_timeout_seconds(timeout)
+    spec["labels"] = {**labels, REQUEST_ID_LABEL: new_request_id()}
+    return spec
+
+
+def masked(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec as it may be shown: secret values replaced by `***`."""
+    shown = dict(spec)
+    if "secrets" in shown:
+        shown["secrets"] = {k: "***" for k in shown["secrets"]}
+    return shown
+

@@ -1,0 +1,52 @@
+"""`hfjobs inspect`: show jobs in full."""
+
+from __future__ import annotations
+
+import typer
+
+from hfjobs_cli.api.errors import NotFoundError
+from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
+from hfjobs_cli.errors import ExitCode
+from hfjobs_cli.options import JobIdsArg, JsonOpt, NamespaceOpt, TokenOpt
+from hfjobs_cli.views import job_fields
+
+
+def inspect(
+    ctx: typer.Context,
+    job_ids: JobIdsArg,
+    namespace: NamespaceOpt = None,
+    token: TokenOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Show the status, timings, spec and URL of jobs.
+
+    Examples:
+
+      hfjobs inspect 6650a1b2c3d4e5f60718293a
+
+      hfjobs inspect --json alice/6650a1b2c3d4e5f60718293a | jq '.[0].status'
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json)
+    client = app.client(token)
+    found = []
+    missing = 0
+    for ns, ident in resolve_refs(app, job_ids, namespace):
+        try:
+            job = client.get_job(ns, ident)
+        except NotFoundError:
+            out.error(f"Job {ref_text(ns, ident)} not found")
+            missing += 1
+            continue
+        found.append(job)
+        if out.mode != "json":
+            fields = job_fields(job, url=client.job_url(job) if job.owner else "--")
+            out.fields(f"Job {job.id}", fields)
+    if out.mode == "json":
+        out.json([job.raw for job in found])
+    if missing:
+        raise typer.Exit(ExitCode.NOT_FOUND)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("inspect")(inspect)

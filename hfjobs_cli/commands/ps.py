@@ -1,0 +1,114 @@
+"""`hfjobs ps`: list jobs."""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Annotated
+
+import typer
+
+from hfjobs_cli.api.models import ACTIVE_STAGES, ALL_STAGES
+from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.errors import UsageError
+from hfjobs_cli.options import (
+    JsonOpt,
+    LabelFilterOpt,
+    NameFilterOpt,
+    NamespaceOpt,
+    QuietOpt,
+    TokenOpt,
+)
+from hfjobs_cli.parsing import merge_name_label, parse_label
+from hfjobs_cli.views import JOB_COLUMNS, job_row
+
+
+def parse_stages(values: list[str]) -> list[str]:
+    stages: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            stage = part.strip().upper()
+            if not stage:
+                continue
+            if stage not in ALL_STAGES:
+                raise UsageError(
+                    f"Invalid --status '{part.strip()}': use one of {', '.join(s.lower() for s in ALL_STAGES)}"
+                )
+            if stage not in stages:
+                stages.append(stage)
+    return stages
+
+
+def ps(
+    ctx: typer.Context,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "-a", "--all", help="Show jobs in every stage, not only running and scheduling ones."
+        ),
+    ] = False,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            metavar="STAGE",
+            help="Only jobs in these stages (repeatable or comma-separated).",
+        ),
+    ] = None,
+    label: LabelFilterOpt = None,
+    name: NameFilterOpt = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="Show at most N jobs; 0 for all.")
+    ] = 100,
+    namespace: NamespaceOpt = None,
+    token: TokenOpt = None,
+    json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """List jobs, newest first: running and scheduling ones unless -a or --status.
+
+    Examples:
+
+      hfjobs ps
+
+      hfjobs ps -a --status error --limit 20
+
+      hfjobs ps -q -l team=ml | xargs hfjobs cancel
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json, quiet=quiet)
+    stages = parse_stages(status or [])
+    if all_ and stages:
+        raise UsageError("Use either -a/--all or --status, not both")
+    labels = dict(parse_label(item, require_value=True) for item in label or [])
+    labels = merge_name_label(labels, name)
+    if not all_ and not stages:
+        stages = list(ACTIVE_STAGES)
+    client = app.client(token)
+    ns = app.namespace(namespace)
+    jobs_iter = client.list_jobs(ns, stages=stages, labels=labels)
+    jobs = list(islice(jobs_iter, limit + 1)) if limit else list(jobs_iter)
+    truncated = bool(limit) and len(jobs) > limit
+    jobs = jobs[:limit] if limit else jobs
+    if out.mode == "json":
+        out.json([job.raw for job in jobs])
+    elif out.mode == "quiet":
+        out.ids(job.id for job in jobs)
+    elif not jobs:
+        what = "running or scheduling jobs" if not all_ and not status else "jobs"
+        filters = ", ".join(f"{k}={v}" for k, v in labels.items())
+        out.info(f"No {what} in {ns}" + (f" matching {filters}" if filters else ""))
+        if not all_ and not status:
+            out.hint("Use -a to include finished jobs")
+    else:
+        human = out.stdout_is_terminal
+        rows = [job_row(job, human=human) for job in jobs]
+        from hfjobs_cli.output import STAGE_STYLES
+
+        out.table(JOB_COLUMNS, rows, styles={5: [STAGE_STYLES.get(job.stage) for job in jobs]})
+    if truncated:
+        out.hint(f"Showing the {limit} newest; use --limit 0 to see all")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ps")(ps)
+    app.command("ls", hidden=True)(ps)

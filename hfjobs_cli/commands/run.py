@@ -1,0 +1,195 @@
+"""`hfjobs run`: start a job and, unless detached, follow it to the end."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hfjobs_cli import completion
+from hfjobs_cli.commands._attach import follow_to_end, report_final
+from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands._spec import SpecOptions, build_spec, masked
+from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+
+RUN_CONTEXT = {"allow_interspersed_args": False, "ignore_unknown_options": True}
+
+ImageArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="IMAGE",
+        help="Docker image (python:3.12) or Space (hf.co/spaces/OWNER/NAME).",
+        show_default=False,
+    ),
+]
+CommandArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="COMMAND...",
+        help="The command to run and its arguments; everything after IMAGE belongs to it.",
+        show_default=False,
+    ),
+]
+EnvOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "-e",
+        "--env",
+        metavar="KEY[=VALUE]",
+        help="Environment variable (bare KEY copies your local value).",
+    ),
+]
+EnvFileOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--env-file",
+        metavar="FILE",
+        help="Read environment variables from a dotenv file ('-' for stdin).",
+    ),
+]
+SecretsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "-s",
+        "--secrets",
+        metavar="KEY[=VALUE]",
+        help="Secret variable (bare KEY reads your environment; HF_TOKEN your token).",
+    ),
+]
+SecretsFileOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--secrets-file", metavar="FILE", help="Read secrets from a dotenv file ('-' for stdin)."
+    ),
+]
+FlavorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--flavor",
+        metavar="FLAVOR",
+        help="Hardware flavor (see `hfjobs hardware`; default cpu-basic).",
+        autocompletion=completion.complete_flavor,
+        show_default=False,
+    ),
+]
+TimeoutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--timeout",
+        metavar="DURATION",
+        help="Maximum run time: 90, 90s, 5m, 1.5h, 2d, 1h30m (server default 30m).",
+        show_default=False,
+    ),
+]
+LabelOpt = Annotated[
+    list[str] | None,
+    typer.Option("-l", "--label", metavar="KEY[=VALUE]", help="Label the job (repeatable)."),
+]
+NameOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--name", metavar="NAME", help="Display name (the `name` label).", show_default=False
+    ),
+]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Print the request body (secrets as ***) and send nothing."),
+]
+
+
+def spec_options(
+    image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run
+) -> SpecOptions:
+    return SpecOptions(
+        image=image,
+        command=list(command or []),
+        env=list(env or []),
+        env_files=list(env_file or []),
+        secrets=list(secrets or []),
+        secrets_files=list(secrets_file or []),
+        flavor=flavor,
+        timeout=timeout,
+        labels=list(label or []),
+        name=name,
+        dry_run=dry_run,
+    )
+
+
+def run(
+    ctx: typer.Context,
+    image: ImageArg,
+    command: CommandArg = None,
+    env: EnvOpt = None,
+    env_file: EnvFileOpt = None,
+    secrets: SecretsOpt = None,
+    secrets_file: SecretsFileOpt = None,
+    flavor: FlavorOpt = None,
+    timeout: TimeoutOpt = None,
+    label: LabelOpt = None,
+    name: NameOpt = None,
+    detach: Annotated[
+        bool, typer.Option("-d", "--detach", help="Start the job and return at once.")
+    ] = False,
+    namespace: NamespaceOpt = None,
+    token: TokenOpt = None,
+    dry_run: DryRunOpt = False,
+    json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run a command in a Docker image or a Space on Hugging Face hardware.
+
+    Options go before IMAGE; everything after IMAGE is the job's command. Attached (the
+    default), the job's log streams to stdout and the exit code tells how it ended
+    (0 COMPLETED, 1 ERROR, 3 CANCELED); Ctrl-C detaches without cancelling.
+
+    Examples:
+
+      hfjobs run python:3.12 python -c "print('hello')"
+
+      hfjobs run --flavor a10g-small --timeout 2h -s HF_TOKEN -d pytorch/pytorch python train.py
+
+      ID=$(hfjobs run -d -q ubuntu sleep 60)
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json, quiet=quiet)
+    opts = spec_options(
+        image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run
+    )
+    spec = build_spec(app, opts)
+    if dry_run:
+        if out.mode == "human":
+            ns = namespace or app.setting("namespace").value or "<your user>"
+            out.info(f"Dry run: nothing sent. POST /api/jobs/{ns} with this body:")
+        out.json(masked(spec))
+        return
+    client = app.client(token)
+    ns = app.namespace(namespace)
+    job = client.create_job(ns, spec)
+    ref = f"{job.owner or ns}/{job.id}"
+    url = client.job_url(job) if job.owner else f"{client.endpoint}/jobs/{ns}/{job.id}"
+    if detach:
+        if out.mode == "json":
+            out.json(job.raw)
+        elif out.mode == "quiet":
+            out.ids([job.id])
+        else:
+            out.result(f"Job {job.id} started")
+            out.line(url)
+            for expose in job.expose_urls:
+                out.line(expose)
+            out.hint(f"Follow its log: hfjobs logs -f {ref}")
+        return
+    if out.mode == "quiet":
+        out.ids([job.id])
+    elif out.mode == "human":
+        out.info(f"Job {job.id} started: {url}")
+    final = follow_to_end(app, client, job.owner or ns, job.id, logs_to_stderr=out.mode != "human")
+    if out.mode == "json":
+        out.json(final.raw)
+    code = report_final(app, final, ref=ref)
+    if code:
+        raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run", context_settings=RUN_CONTEXT)(run)

@@ -1,0 +1,198 @@
+"""The root command and the error boundary that turns failures into messages and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from hfjobs_cli import __version__
+from hfjobs_cli.context import AppContext
+from hfjobs_cli.errors import CliError, ExitCode
+
+EPILOG = """\b
+Exit codes:
+  0    success; an attached or awaited job ended COMPLETED
+  1    the job ended in ERROR, a conflict (409), or an unexpected failure
+  2    usage error or invalid input, including a 400/422 from the server
+  3    the job was CANCELED or DELETED
+  4    not logged in, token rejected (401) or not allowed (403)
+  5    not found (404): job, scheduled job, webhook or namespace
+  6    the API could not be reached or kept failing (network, 5xx)
+  124  a wait limit ran out (wait --timeout)
+  130  interrupted (Ctrl-C); an attached job keeps running
+
+\b
+Environment variables:
+  HF_TOKEN           Hugging Face token (beats the saved one)
+  HF_ENDPOINT        Hub URL (default https://huggingface.co)
+  HF_TOKEN_PATH      token file of `hf auth login` (default $HF_HOME/token)
+  HFJOBS_NAMESPACE   default namespace; HFJOBS_FLAVOR, HFJOBS_TIMEOUT likewise
+  HFJOBS_LOCAL=1     same as --local
+  HFJOBS_CONFIG_DIR  where config.toml lives
+  HFJOBS_DEBUG=1     show tracebacks
+  NO_COLOR           no colour
+
+\b
+Examples:
+  hfjobs --local run python:3.12 python -c "print('hello from a job')"
+  hfjobs run --flavor t4-small -d pytorch/pytorch python train.py
+  hfjobs ps -a
+  hfjobs logs -f 6650a1b2c3d4e5f60718293a
+"""
+
+app = typer.Typer(
+    name="hfjobs",
+    help="Run and manage Hugging Face Jobs from the terminal, scripts and CI.",
+    epilog=EPILOG,
+    rich_markup_mode=None,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"hfjobs {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local",
+            envvar="HFJOBS_LOCAL",
+            help="Use the local emulator (started if needed): no account, jobs run here.",
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Run and manage Hugging Face Jobs from the terminal, scripts and CI."""
+    ctx.obj = AppContext(local=local)
+
+
+def _register() -> None:
+    from hfjobs_cli.commands import auth, cancel, inspect, logs, ps, run
+
+    for module in (run, ps, inspect, logs, cancel, auth):
+        module.register(app)
+
+
+_register()
+
+
+def _debug() -> bool:
+    return any(
+        os.environ.get(v, "").lower() in ("1", "true", "yes", "on")
+        for v in ("HFJOBS_DEBUG", "HF_DEBUG")
+    )
+
+
+def _print_error(message: str, hint: str | None = None) -> None:
+    from hfjobs_cli.output import Output
+
+    out = Output()
+    out.error(message)
+    if hint:
+        out.hint(hint)
+
+
+def _api_error(exc: Exception) -> tuple[str, str | None, int]:
+    from hfjobs_cli.api import errors as e
+
+    text = str(exc)
+    if isinstance(exc, e.BadRequestError):
+        return f"The server refused the request: {text}", None, ExitCode.USAGE
+    if isinstance(exc, e.AuthError):
+        return text, "Run `hfjobs login`, or check HF_TOKEN", ExitCode.AUTH
+    if isinstance(exc, e.ForbiddenError):
+        return (
+            text,
+            "Check that your token may manage Jobs in this namespace and that it can pay for them",
+            ExitCode.AUTH,
+        )
+    if isinstance(exc, e.NotFoundError):
+        return (
+            text,
+            "Check the id and the namespace (ids may be written NAMESPACE/ID)",
+            ExitCode.NOT_FOUND,
+        )
+    if isinstance(exc, e.ConflictError):
+        return text, None, ExitCode.FAILURE
+    if isinstance(exc, e.ConnectionFailure | e.ServerError | e.RateLimitError):
+        return text, "Check your network and HF_ENDPOINT, then try again", ExitCode.UNREACHABLE
+    return text, None, ExitCode.FAILURE
+
+
+def _usage_error(exc: Exception) -> int:
+    """typer's own parse errors (unknown option, missing argument ...), as one line."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        return ExitCode.OK
+    command = ctx.command_path if ctx is not None else "hfjobs"
+    _print_error(exc.format_message(), f"See `{command} --help`")  # type: ignore[attr-defined]
+    return int(getattr(exc, "exit_code", ExitCode.USAGE))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: run the app and map every failure to its exit code."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    try:
+        result = app(args=args, prog_name="hfjobs", standalone_mode=False)
+        return result if isinstance(result, int) else ExitCode.OK
+    except CliError as exc:
+        if exc.code == ExitCode.INTERRUPTED and exc.message == "Interrupted":
+            return ExitCode.INTERRUPTED
+        _print_error(exc.message, exc.hint)
+        code = exc.code
+    except KeyboardInterrupt:
+        sys.stderr.write("\nInterrupted\n")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitCode.FAILURE
+    except Exception as exc:
+        from hfjobs_cli.api.errors import ApiError
+
+        if isinstance(exc, ApiError):
+            message, hint, code = _api_error(exc)
+            _print_error(message, hint)
+        elif hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            code = _usage_error(exc)
+        elif type(exc).__name__ == "Abort":
+            sys.stderr.write("Aborted\n")
+            return ExitCode.INTERRUPTED
+        else:
+            _print_error(
+                f"Unexpected failure: {type(exc).__name__}: {exc}",
+                "Run again with HFJOBS_DEBUG=1 for the traceback, and report it",
+            )
+            code = ExitCode.FAILURE
+        if _debug():
+            import traceback
+
+            traceback.print_exc()
+    return code
+
+
+def _silence_stdout() -> None:
+    # Python's recipe for SIGPIPE: point stdout at devnull so the exit flush cannot fail again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,212 @@
+"""All terminal output: the only module that imports rich.
+
+stdout carries data (tables, JSON, ids, log lines, results); stderr carries everything else
+(hints, warnings, errors, spinners). On a terminal: colour, tables, spinners. Off a terminal:
+no colour, no spinner, tab-separated untruncated columns. `--json` and `-q` never depend on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+STAGE_STYLES = {
+    "COMPLETED": "green",
+    "RUNNING": "cyan",
+    "SCHEDULING": "yellow",
+    "ERROR": "red",
+    "CANCELED": "magenta",
+    "DELETED": "dim",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_control(text: str) -> str:
+    """Make control characters from the server visible instead of letting them drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class Output:
+    def __init__(self, mode: str = "human"):
+        self.mode = mode  # human | json | quiet
+        self._out = None
+        self._err = None
+
+    # -- consoles ----------------------------------------------------------------------
+    @property
+    def out(self):
+        if self._out is None:
+            from rich.console import Console
+
+            self._out = Console(file=sys.stdout, highlight=False, soft_wrap=True)
+        return self._out
+
+    @property
+    def err(self):
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(file=sys.stderr, highlight=False, soft_wrap=True)
+        return self._err
+
+    @property
+    def stdout_is_terminal(self) -> bool:
+        return self.out.is_terminal
+
+    @property
+    def interactive(self) -> bool:
+        """True when a person watches stderr: spinners and live tables are shown."""
+        return self.err.is_interactive
+
+    # -- data on stdout ----------------------------------------------------------------
+    def json(self, value: Any) -> None:
+        sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    def ids(self, ids: Iterable[str]) -> None:
+        for ident in ids:
+            sys.stdout.write(f"{ident}\n")
+        sys.stdout.flush()
+
+    def line(self, text: str = "") -> None:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+    def write_log_lines(self, lines: Sequence[str]) -> None:
+        """Log lines unchanged, one write per batch (a million lines stay fast)."""
+        if lines:
+            sys.stdout.write("\n".join(lines) + "\n")
+            sys.stdout.flush()
+
+    def result(self, text: str) -> None:
+        """The outcome of a state change, e.g. `✓ Job 6650... cancelled`."""
+        mark = self._symbol("✓", "OK")
+        if self.stdout_is_terminal:
+            self.out.print(f"[green]{mark}[/green] {_markup_escape(text)}")
+        else:
+            self.line(f"{mark} {text}")
+
+    def table(
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        styles: dict[int, Sequence[str | None]] | None = None,
+    ) -> None:
+        """A rich table on a terminal; tab-separated plain rows (header first) elsewhere."""
+        cleaned = [[escape_control(cell) for cell in row] for row in rows]
+        if not self.stdout_is_terminal:
+            lines = ["\t".join(columns)] + ["\t".join(row) for row in cleaned]
+            sys.stdout.write("\n".join(lines) + "\n")
+            sys.stdout.flush()
+            return
+        self.out.print(self.render_table(columns, cleaned, styles=styles))
+
+    def render_table(self, columns, rows, *, styles=None):
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(box=None, header_style="bold", pad_edge=False, show_edge=False)
+        for name in columns:
+            table.add_column(name, overflow="ellipsis", no_wrap=True, max_width=60)
+        for r, row in enumerate(rows):
+            cells = []
+            for c, cell in enumerate(row):
+                style = (styles or {}).get(c)
+                cells.append(Text(cell, style=(style[r] if style else None) or ""))
+            table.add_row(*cells)
+        return table
+
+    def fields(self, title: str, fields: Sequence[tuple[str, str]], *, subtitle: str = "") -> None:
+        """A readable key/value block (inspect); plain `key: value` lines off a terminal."""
+        rows = [(k, escape_control(v)) for k, v in fields]
+        if not self.stdout_is_terminal:
+            self.line(title)
+            width = max((len(k) for k, _ in rows), default=0)
+            for key, value in rows:
+                self.line(f"  {key.ljust(width)}  {value}")
+            return
+        from rich.panel import Panel
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column()
+        for key, value in rows:
+            grid.add_row(key, _markup_escape(value))
+        self.out.print(Panel(grid, title=_markup_escape(title), subtitle=subtitle, expand=False))
+
+    # -- messages on stderr ------------------------------------------------------------
+    def hint(self, text: str) -> None:
+        if self.mode == "quiet":
+            return
+        self._message("Hint", "dim", text)
+
+    def info(self, text: str) -> None:
+        if self.mode == "quiet":
+            return
+        self.err.print(_markup_escape(text)) if self.err.is_terminal else self._raw_err(text)
+
+    def warn(self, text: str) -> None:
+        self._message("Warning", "yellow", text)
+
+    def error(self, text: str) -> None:
+        self._message("Error", "bold red", text)
+
+    def _message(self, label: str, style: str, text: str) -> None:
+        if self.err.is_terminal:
+            self.err.print(f"[{style}]{label}:[/{style}] {_markup_escape(text)}")
+        else:
+            self._raw_err(f"{label}: {text}")
+
+    @staticmethod
+    def _raw_err(text: str) -> None:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    @contextlib.contextmanager
+    def status(self, text: str) -> Iterator[Any]:
+        """A spinner on stderr while a person watches; nothing in pipes and CI."""
+        if not self.interactive:
+            yield _NoStatus()
+            return
+        with self.err.status(_markup_escape(text)) as spinner:
+            yield _Status(spinner)
+
+    def live(self):
+        """A live region on stderr for refreshing tables (ps -w, wait, stats -f)."""
+        from rich.live import Live
+
+        return Live(console=self.err, auto_refresh=False, transient=False)
+
+    def _symbol(self, fancy: str, plain: str) -> str:
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        try:
+            fancy.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            return plain
+        return fancy
+
+
+class _Status:
+    def __init__(self, spinner: Any):
+        self._spinner = spinner
+
+    def update(self, text: str) -> None:
+        self._spinner.update(_markup_escape(text))
+
+
+class _NoStatus:
+    def update(self, text: str) -> None:
+        pass
+
+
+def _markup_escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+

@@ -1,0 +1,214 @@
+import json
+
+import pytest
+from responses import matchers
+
+from tests.conftest import auth_header
+from tests.payloads import ENDPOINT, make_job, whoami
+
+JOBS = f"{ENDPOINT}/api/jobs/alice"
+
+
+def stub_list(api, jobs, params=None, headers=None, url=JOBS):
+    match = [auth_header()]
+    if params is not None:
+        match.append(matchers.query_string_matcher(params))
+    api.get(url, json=jobs, headers=headers or {}, match=match)
+
+
+def test_ps_defaults_to_running_and_scheduling(cli, api, logged_in):
+    api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
+    jobs = [make_job(stage="RUNNING"), make_job(stage="SCHEDULING")]
+    stub_list(api, jobs, "stage=RUNNING&stage=SCHEDULING")
+    result = cli("ps")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t") == [
+        "ID",
+        "NAME",
+        "IMAGE/SPACE",
+        "COMMAND",
+        "CREATED",
+        "STATUS",
+        "DURATION",
+    ]
+    assert lines[1].split("\t") == [
+        jobs[0]["id"],
+        "--",
+        "python:3.12",
+        "python -c 'print(42)'",
+        "2025-07-22T16:06:25Z",
+        "RUNNING",
+        "12s",
+    ]
+    assert lines[2].split("\t")[5] == "SCHEDULING"
+
+
+def test_ps_shows_the_space_of_a_space_job(cli, api, logged_in):
+    job = make_job(dockerImage=None, spaceId="lhoestq/duckdb")
+    stub_list(api, [job])
+    result = cli("ps", "--namespace", "alice")
+    assert "hf.co/spaces/lhoestq/duckdb" in result.stdout
+
+
+def test_ps_all_status_labels_and_name_filters(cli, api, logged_in):
+    keep = make_job(stage="ERROR", labels={"team": "ml", "name": "nightly"})
+    other = make_job(stage="ERROR", labels={"team": "ml"})  # the server ORed the labels: drop it
+    stub_list(api, [keep, other], "stage=ERROR&stage=CANCELED&label=team%3Dml&label=name%3Dnightly")
+    result = cli(
+        "ps",
+        "--namespace",
+        "alice",
+        "--status",
+        "error,canceled",
+        "-l",
+        "team=ml",
+        "--name",
+        "nightly",
+        "-q",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{keep['id']}\n"
+
+
+def test_ps_label_with_two_equals_is_a_clean_usage_error(cli, api, logged_in):
+    # hf 2.4.0 crashes with "too many values to unpack"; '=' is not a label value character.
+    result = cli("ps", "--namespace", "alice", "-l", "a=b=c")
+    assert result.exit_code == 2
+    assert "Invalid --label 'a=b=c'" in result.stderr
+
+
+def test_ps_json_keeps_complete_objects(cli, api, logged_in):
+    job = make_job(stage="ERROR", message="Job timeout")
+    stub_list(api, [job], "")
+    result = cli("ps", "-a", "--json", "--namespace", "alice")
+    assert json.loads(result.stdout) == [job]
+
+
+def test_ps_empty(cli, api, logged_in):
+    stub_list(api, [])
+    result = cli("ps", "--namespace", "alice")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "Use -a" in result.stderr
+    stub_list(api, [])
+    assert cli("ps", "--namespace", "alice", "--json").stdout == "[]\n"
+
+
+def test_ps_follows_pagination_and_stops_at_the_limit(cli, api, logged_in):
+    page1 = [make_job() for _ in range(3)]
+    page2 = [make_job() for _ in range(3)]
+    stub_list(api, page1, "", headers={"Link": f'<{JOBS}?cursor=abc>; rel="next"'})
+    stub_list(api, page2, "cursor=abc", headers={"Link": f'<{JOBS}?cursor=def>; rel="next"'})
+    result = cli("ps", "-a", "--namespace", "alice", "--limit", "4", "--json")
+    assert [j["id"] for j in json.loads(result.stdout)] == [j["id"] for j in page1 + page2][:4]
+    assert "--limit 0" in result.stderr
+    assert len(api.calls) == 2  # the third page was never fetched
+
+
+def test_ps_limit_0_gets_everything(cli, api, logged_in):
+    page1, page2 = [make_job()], [make_job()]
+    stub_list(api, page1, "", headers={"Link": f'<{JOBS}?cursor=abc>; rel="next"'})
+    stub_list(api, page2, "cursor=abc")
+    result = cli("ps", "-a", "--namespace", "alice", "--limit", "0", "-q")
+    assert len(result.stdout.split()) == 2
+    assert "--limit" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["ps", "-a", "--status", "error"], "either -a/--all or --status"),
+        (["ps", "--status", "sleeping"], "Invalid --status 'sleeping'"),
+        (["ps", "-l", "novalue"], "expected KEY=VALUE"),
+        (["ps", "--json", "-q"], "either --json or -q"),
+        (["ps", "--limit", "-1"], "--limit"),
+    ],
+)
+def test_ps_bad_input(cli, api, logged_in, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_inspect_human_panel(cli, api, logged_in):
+    job = make_job(
+        stage="ERROR", message="Job timeout", environment={"MODE": "fast"}, secrets=["HF_TOKEN"],
+        labels={"name": "demo", "team": "ml"}, timeoutSeconds=5400,
+    )  # fmt: skip
+    api.get(f"{JOBS}/{job['id']}", json=job)
+    result = cli("inspect", f"alice/{job['id']}")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    for text in (
+        "ERROR: Job timeout",
+        "demo",
+        "MODE=fast",
+        "HF_TOKEN",
+        "team=ml",
+        "1h 30m",
+        f"{ENDPOINT}/jobs/alice/{job['id']}",
+    ):
+        assert text in out, text
+
+
+def test_inspect_json_array_and_missing_ids(cli, api, logged_in):
+    job = make_job()
+    api.get(f"{JOBS}/{job['id']}", json=job)
+    api.get(f"{JOBS}/{'f' * 24}", status=404, json={"error": "Job not found"})
+    result = cli("inspect", "--json", "--namespace", "alice", job["id"], "f" * 24)
+    assert result.exit_code == 5
+    assert json.loads(result.stdout) == [job]
+    assert f"alice/{'f' * 24} not found" in result.stderr
+
+
+@pytest.mark.parametrize("ref", ["a/b/c", "ns/", "/id"])
+def test_malformed_job_ids_are_usage_errors(cli, api, logged_in, ref):
+    for command in ("inspect", "cancel", "logs"):
+        result = cli(command, ref)
+        assert result.exit_code == 2, (command, result.output)
+        assert "Invalid job id" in result.stderr
+
+
+def test_namespace_conflict_is_a_usage_error(cli, api, logged_in):
+    result = cli("inspect", "--namespace", "bob", "alice/abc")
+    assert result.exit_code == 2
+    assert "names namespace 'alice' but --namespace is 'bob'" in result.stderr
+
+
+def test_cancel_posts_and_continues_after_unknown_ids(cli, api, logged_in):
+    a, b = make_job(), make_job()
+    api.post(
+        f"{JOBS}/{a['id']}/cancel",
+        json={**a, "status": {"stage": "CANCELED"}},
+        match=[auth_header()],
+    )
+    api.post(f"{JOBS}/{'0' * 24}/cancel", status=404, json={"error": "Job not found"})
+    api.post(f"{ENDPOINT}/api/jobs/acme/{b['id']}/cancel", body=b"")
+    api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
+    result = cli("cancel", a["id"], "0" * 24, f"acme/{b['id']}")
+    assert result.exit_code == 5
+    assert result.stdout.splitlines() == [
+        f"✓ Job {a['id']} cancelled",
+        f"✓ Job {b['id']} cancelled",
+    ]
+    assert f"alice/{'0' * 24} not found" in result.stderr
+
+
+def test_cancel_quiet_and_json(cli, api, logged_in):
+    a = make_job()
+    api.post(f"{JOBS}/{a['id']}/cancel", json=a)
+    assert cli("cancel", "-q", f"alice/{a['id']}").stdout == f"{a['id']}\n"
+    api.post(f"{JOBS}/{a['id']}/cancel", json=a)
+    assert json.loads(cli("cancel", "--json", f"alice/{a['id']}").stdout) == [a]
+
+
+def test_forbidden_namespace_exits_4(cli, api, logged_in):
+    api.get(
+        f"{ENDPOINT}/api/jobs/other",
+        status=403,
+        headers={"X-Error-Message": "You cannot access this namespace"},
+    )
+    result = cli("ps", "--namespace", "other")
+    assert result.exit_code == 4
+    assert "You cannot access this namespace" in result.stderr

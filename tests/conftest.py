@@ -1,0 +1,99 @@
+"""Test isolation and the two ways tests drive hfjobs: in-process with `cli`, and at the HTTP
+boundary with `api` (responses stubs that fail on unknown and on unused requests)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+
+import pytest
+import responses
+
+from tests.payloads import ENDPOINT, TOKEN
+
+TOKEN_PATTERNS = [TOKEN]
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture(autouse=True)
+def isolate(tmp_path, monkeypatch):
+    """Every test: its own config/data/cache dirs, a fake endpoint, no colour, fixed width."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for var in list(__import__("os").environ):
+        if var.startswith(("HF_", "HFJOBS_", "HUGGING_FACE")) or var in ("NO_COLOR", "FORCE_COLOR"):
+            monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("HFJOBS_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("HFJOBS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HFJOBS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
+    monkeypatch.setenv("HF_ENDPOINT", ENDPOINT)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("_TYPER_FORCE_DISABLE_TERMINAL", "1")
+    monkeypatch.setenv("NETRC", str(tmp_path / "netrc"))
+    # Retries and reconnects must not slow the suite: no real sleeping in the API layer.
+    monkeypatch.setattr("hfjobs_cli.api.http._sleep", lambda s: None)
+    monkeypatch.setattr("hfjobs_cli.api.logs._sleep", lambda s: None)
+    monkeypatch.setattr("hfjobs_cli.api.client.new_request_id", lambda: "rid0")
+    monkeypatch.setattr("hfjobs_cli.commands._spec.new_request_id", lambda: "rid0")
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """Run `hfjobs ARGS...` in-process through `main()` (the real error boundary).
+
+    Fails the test if the token ever appears on stdout or stderr.
+    """
+    from typer.testing import CliRunner
+
+    from hfjobs_cli.main import main
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        runner = CliRunner()
+        with runner.isolation(input=input, env=env) as (out, err, _mixed):
+            code = main(list(args))
+            sys.stdout.flush()
+            sys.stderr.flush()
+            stdout = out.getvalue().decode("utf-8", "replace")
+            stderr = err.getvalue().decode("utf-8", "replace")
+        for secret in TOKEN_PATTERNS:
+            assert secret not in stdout, f"token leaked to stdout: {stdout!r}"
+            assert secret not in stderr, f"token leaked to stderr: {stderr!r}"
+        return Result(int(code), stdout, stderr)
+
+    return run
+
+
+@pytest.fixture
+def api():
+    """responses stubs: unknown requests fail, and unused stubs fail at teardown."""
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+
+
+@pytest.fixture
+def logged_in(monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    return TOKEN
+
+
+def auth_header(token: str = TOKEN):
+    return responses.matchers.header_matcher({"authorization": f"Bearer {token}"})
+
+
+def strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)

@@ -85,9 +85,9 @@ def root(
 
 
 def _register() -> None:
-    from hfjobs_cli.commands import auth, cancel, inspect, logs, ps, run
+    from hfjobs_cli.commands import auth, cancel, inspect, logs, ps, run, schedule, webhook
 
-    for module in (run, ps, inspect, logs, cancel, auth):
+    for module in (run, ps, inspect, logs, cancel, schedule, webhook, auth):
         module.register(app)
 
 

@@ -46,7 +46,7 @@ class JobsClient:
         """The token's user, fetched at most once per process (the Hub rate-limits it)."""
         if self._whoami is None:
             try:
-                data = self._get_json("/api/whoami-v2")
+                data = self.get_json("/api/whoami-v2")
             except AuthError as exc:
                 source = f" from {self.token_source}" if self.token_source else ""
                 exc.message = f"The token{source} was rejected: {exc.message}"
@@ -63,11 +63,11 @@ class JobsClient:
         return f"{self.endpoint}/jobs/{job.owner}/{job.id}"
 
     # -- plumbing ----------------------------------------------------------------------
-    def _get_json(self, path: str, params: Any = None) -> Any:
+    def get_json(self, path: str, params: Any = None) -> Any:
         response = self.http.request("GET", self.http.url(path), params=params)
         return self.http.json(response)
 
-    def _send_json(self, method: str, path: str, body: Any = None) -> Any:
+    def send_json(self, method: str, path: str, body: Any = None) -> Any:
         response = self.http.request(method, self.http.url(path), json_body=body)
         if not response.content:
             return None
@@ -106,7 +106,7 @@ class JobsClient:
         rid = (spec.get("labels") or {}).get(REQUEST_ID_LABEL)
         for attempt in range(3):
             try:
-                return self._job(self._send_json("POST", path, spec))
+                return self._job(self.send_json("POST", path, spec))
             except (AmbiguousSend, ServerError) as exc:
                 if not rid or attempt == 2:
                     raise
@@ -143,19 +143,19 @@ class JobsClient:
             yield job
 
     def get_job(self, namespace: str, job_id: str) -> Job:
-        return self._job(self._get_json(f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}"))
+        return self._job(self.get_json(f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}"))
 
     def cancel_job(self, namespace: str, job_id: str) -> Job | None:
-        data = self._send_json("POST", f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/cancel")
+        data = self.send_json("POST", f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/cancel")
         return Job.from_api(data) if isinstance(data, dict) and data.get("id") else None
 
     def duplicate_job(self, namespace: str, job_id: str) -> Job:
         path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/duplicate"
-        return self._job(self._send_json("POST", path))
+        return self._job(self.send_json("POST", path))
 
     def set_job_labels(self, namespace: str, job_id: str, labels: dict[str, str]) -> Job:
         path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/labels"
-        return self._job(self._send_json("PUT", path, {"labels": labels}))
+        return self._job(self.send_json("PUT", path, {"labels": labels}))
 
     def logs_response(self, namespace: str, job_id: str, *, tail: int | None, read_timeout: float):
         """The raw streaming response of `/logs` (the caller reads and closes it)."""
@@ -171,7 +171,7 @@ class JobsClient:
         )
 
     def hardware(self) -> list[dict[str, Any]]:
-        data = self._get_json("/api/jobs/hardware")
+        data = self.get_json("/api/jobs/hardware")
         if not isinstance(data, list):
             raise ResponseError("Unexpected answer from /api/jobs/hardware: expected a list")
         return [item for item in data if isinstance(item, dict) and item.get("name")]

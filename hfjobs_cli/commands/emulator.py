@@ -1,0 +1,215 @@
+"""`hfjobs emulator ...`: the local Jobs server that runs jobs on this machine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.options import JsonOpt
+
+emulator_app = typer.Typer(
+    help="Run the Jobs API locally: no account, jobs run on this machine.",
+    no_args_is_help=True,
+)
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        metavar="DIR",
+        help="Where jobs, schedules, webhooks and logs are kept (default: the user data folder).",
+        show_default=False,
+    ),
+]
+RuntimeOpt = Annotated[
+    str,
+    typer.Option(
+        "--runtime",
+        metavar="RUNTIME",
+        help="auto (docker when an engine answers, else process), process or docker.",
+    ),
+]
+
+
+def _check_runtime(runtime: str) -> str:
+    if runtime not in ("auto", "process", "docker"):
+        raise UsageError(f"Invalid --runtime '{runtime}': use auto, process or docker")
+    return runtime
+
+
+def _exports(url: str, token: str) -> str:
+    return f"export HF_ENDPOINT={url}\nexport HF_TOKEN={token}\n"
+
+
+@emulator_app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            "--host", help="Address to listen on (default 127.0.0.1).", show_default=False
+        ),
+    ] = None,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")
+    ] = 0,
+    data_dir: DataDirOpt = None,
+    runtime: RuntimeOpt = "auto",
+) -> None:
+    """Serve the Jobs API in the foreground until Ctrl-C or SIGTERM.
+
+    The first two lines on stdout are `export HF_ENDPOINT=...` and `export HF_TOKEN=...`;
+    the request log goes to stderr.
+
+    Examples:
+
+      hfjobs emulator serve --port 8765
+
+      hfjobs emulator serve --data-dir ./emu-state --runtime process
+    """
+    from hfjobs_cli.emulator import control
+
+    out = app_context(ctx).output
+    _check_runtime(runtime)
+    allow_remote = host is not None and not control.is_loopback(host)
+    if allow_remote:
+        out.warn(
+            f"Listening on {host}: anyone who can reach it and holds the token can run "
+            "commands on this machine"
+        )
+
+    def ready(url: str, token: str) -> None:
+        sys.stdout.write(_exports(url, token))
+        sys.stdout.flush()
+
+    try:
+        control.serve(
+            host=host or "127.0.0.1",
+            port=port,
+            data_dir=data_dir,
+            runtime=runtime,
+            on_ready=ready,
+            allow_remote=allow_remote,
+        )
+    except OSError as exc:
+        raise CliError(f"Cannot listen on {host or '127.0.0.1'}:{port}: {exc.strerror}") from None
+    except (RuntimeError, ValueError) as exc:  # e.g. another emulator serves that folder
+        raise CliError(f"Cannot start the emulator: {exc}") from None
+
+
+@emulator_app.command("start")
+def start(
+    ctx: typer.Context,
+    data_dir: DataDirOpt = None,
+    runtime: RuntimeOpt = "auto",
+    json: JsonOpt = False,
+) -> None:
+    """Start the emulator in the background (or report the one already running).
+
+    Examples:
+
+      hfjobs emulator start
+
+      eval "$(hfjobs emulator env)" && hf jobs ps
+    """
+    from hfjobs_cli.emulator import control
+
+    out = app_context(ctx).set_output(json=json)
+    info = control.start_background(data_dir, runtime=_check_runtime(runtime))
+    if out.mode == "json":
+        out.json(_info_json(info))
+    elif info.already_running:
+        out.info(f"The emulator is already running at {info.url} (pid {info.pid})")
+    else:
+        out.result(f"Emulator started at {info.url} (pid {info.pid})")
+        out.hint('Point any client at it: eval "$(hfjobs emulator env)"')
+
+
+@emulator_app.command("stop")
+def stop(ctx: typer.Context, data_dir: DataDirOpt = None) -> None:
+    """Stop the background emulator; jobs still running end in ERROR.
+
+    Example:
+
+      hfjobs emulator stop
+    """
+    from hfjobs_cli.emulator import control
+
+    out = app_context(ctx).output
+    info = control.stop(data_dir)
+    if info is None:
+        out.info("No emulator is running")
+    else:
+        out.result(f"Emulator stopped (pid {info.pid})")
+
+
+@emulator_app.command("status")
+def status(ctx: typer.Context, data_dir: DataDirOpt = None, json: JsonOpt = False) -> None:
+    """Show whether the emulator runs, its URL, pid and running jobs; exit 1 when it does not.
+
+    Examples:
+
+      hfjobs emulator status
+
+      hfjobs emulator status --json
+    """
+    from hfjobs_cli.emulator import control
+
+    out = app_context(ctx).set_output(json=json)
+    info = control.status(data_dir)
+    if out.mode == "json":
+        out.json(_info_json(info) if info else {"running": False, "url": None, "pid": None})
+    elif info is None:
+        out.info("The emulator is not running")
+        out.hint("Start it with `hfjobs emulator start`, or use `hfjobs --local ...`")
+    else:
+        out.fields(
+            "Emulator",
+            [
+                ("Status", "running"),
+                ("URL", info.url),
+                ("PID", str(info.pid)),
+                ("Jobs running", str(info.jobs_running)),
+                ("Data", str(info.data_dir)),
+            ],
+        )
+    if info is None:
+        raise typer.Exit(ExitCode.FAILURE)
+
+
+@emulator_app.command("env")
+def env(ctx: typer.Context, data_dir: DataDirOpt = None) -> None:
+    """Print the `export` lines that point a client at the running emulator.
+
+    Examples:
+
+      eval "$(hfjobs emulator env)"
+
+      eval "$(hfjobs emulator env)" && hf jobs ps -a
+    """
+    from hfjobs_cli.emulator import control
+
+    info = control.status(data_dir)
+    if info is None:
+        raise CliError("The emulator is not running", hint="Start it with `hfjobs emulator start`")
+    sys.stdout.write(_exports(info.url, info.token))
+    sys.stdout.flush()
+
+
+def _info_json(info) -> dict:
+    return {
+        "running": True,
+        "url": info.url,
+        "pid": info.pid,
+        "jobsRunning": info.jobs_running,
+        "dataDir": str(info.data_dir),
+    }
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(emulator_app, name="emulator")

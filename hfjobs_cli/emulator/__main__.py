@@ -1,0 +1,89 @@
+"""`python -m hfjobs_cli.emulator serve|start|status|stop`: run or manage the local Jobs server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from hfjobs_cli.emulator import control
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m hfjobs_cli.emulator", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the emulator in the foreground")
+    serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    serve.add_argument(
+        "--data-dir", default=None, help="state folder (default: the user data folder)"
+    )
+    serve.add_argument("--runtime", choices=("auto", "process", "docker"), default="auto")
+    serve.add_argument(
+        "--keepalive", type=float, default=15.0, help="seconds between SSE keep-alives"
+    )
+    serve.add_argument(
+        "--scheduling-delay", type=float, default=0.5, help="seconds a job waits in SCHEDULING"
+    )
+    serve.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
+    for name, text in (
+        ("start", "start a detached emulator"),
+        ("status", "show the running emulator"),
+        ("stop", "stop the running emulator"),
+    ):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--data-dir", default=None)
+        if name == "start":
+            cmd.add_argument("--runtime", choices=("auto", "process", "docker"), default="auto")
+    return parser
+
+
+def _print_exports(url: str, token: str) -> None:
+    print(f"export HF_ENDPOINT={url}")
+    print(f"export HF_TOKEN={token}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        host = args.host or "127.0.0.1"
+        if not control.is_loopback(host):
+            print(
+                f"warning: listening on {host}: anyone who can reach it and holds the token can run "
+                "commands on this machine",
+                file=sys.stderr,
+            )
+        try:
+            control.serve(
+                host=host,
+                port=args.port,
+                data_dir=args.data_dir,
+                runtime=args.runtime,
+                keepalive=args.keepalive,
+                scheduling_delay=args.scheduling_delay,
+                on_ready=_print_exports,
+                allow_remote=args.host is not None,
+                quiet=args.quiet,
+            )
+        except (ValueError, OSError, RuntimeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    if args.command == "start":
+        info = control.start_background(args.data_dir, runtime=args.runtime)
+        _print_exports(info.url, info.token)
+        return 0
+    info = (
+        control.status(args.data_dir) if args.command == "status" else control.stop(args.data_dir)
+    )
+    if info is None:
+        print("no emulator is running", file=sys.stderr)
+        return 1
+    print(
+        f"{'stopped' if args.command == 'stop' else 'running'}: {info.url} (pid {info.pid}, "
+        f"{info.jobs_running} job(s) running)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,313 @@
+"""Start, find and stop the emulator: in the foreground (`serve`) or detached (`start_background`).
+
+A running emulator writes `emulator.json` (0600) in its data folder: its URL, pid and the path of
+its token file (never the token itself). `status` trusts that file only when the pid is alive and
+the health endpoint at the URL answers with the same pid; otherwise the file is stale and removed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import ipaddress
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+STATE_FILE = "emulator.json"
+LOCK_FILE = "emulator.lock"
+SERVE_LOCK_FILE = "serve.lock"
+LOG_FILE = "emulator.log"
+START_TIMEOUT = 10.0
+
+
+@dataclass
+class EmulatorInfo:
+    url: str
+    token: str
+    pid: int
+    data_dir: Path
+    jobs_running: int
+    already_running: bool = False
+
+
+def default_data_dir() -> Path:
+    """`$HFJOBS_DATA_DIR`, else `platformdirs.user_data_dir("hfjobs")/emulator`."""
+    override = os.environ.get("HFJOBS_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("hfjobs")) / "emulator"
+
+
+def _resolve(data_dir: Path | str | None) -> Path:
+    return Path(data_dir).expanduser().resolve() if data_dir else default_data_dir().resolve()
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    data_dir: Path | str | None = None,
+    runtime: str = "auto",
+    keepalive: float = 15.0,
+    scheduling_delay: float = 0.5,
+    on_ready: Callable[[str, str], None] | None = None,
+    allow_remote: bool = False,
+    quiet: bool = False,
+) -> None:
+    """Run the emulator in the foreground until SIGINT or SIGTERM, then stop it cleanly.
+
+    Jobs still running at the stop are killed and end in ERROR ("The emulator stopped while this
+    job was running"). Binding a non-loopback address needs `allow_remote=True`: the emulator
+    runs commands on this machine for anyone holding its token. Only one emulator serves a data
+    folder at a time: a second one raises RuntimeError instead of taking over its jobs.
+    """
+    if not is_loopback(host) and not allow_remote:
+        raise ValueError(
+            f"refusing to listen on {host}: not a loopback address (pass allow_remote=True)"
+        )
+    from hfjobs_cli.emulator.app import Emulator
+    from hfjobs_cli.emulator.server import EmulatorServer
+    from hfjobs_cli.emulator.util import private_dir
+
+    folder = private_dir(_resolve(data_dir))
+    lock = _lock_serving(folder)
+    try:
+        app = Emulator(folder, runtime, keepalive=keepalive, scheduling_delay=scheduling_delay)
+        try:
+            server = EmulatorServer((host.strip("[]"), port), app, quiet=quiet)
+        except BaseException:
+            app.close()
+            raise
+        _run(app, server, folder, on_ready)
+    finally:
+        os.close(lock)
+
+
+def _lock_serving(folder: Path) -> int:
+    """Hold `serve.lock` while serving; the kernel releases it even if the emulator is killed."""
+    fd = os.open(folder / SERVE_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        info = status(folder)
+        where = f" at {info.url}" if info else ""
+        raise RuntimeError(f"an emulator is already serving {folder}{where}") from None
+    return fd
+
+
+def _run(app, server, folder: Path, on_ready: Callable[[str, str], None] | None) -> None:
+    from hfjobs_cli.emulator.util import write_private
+
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
+    state = folder / STATE_FILE
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2})
+    try:
+        app.start()
+        thread.daemon = True
+        thread.start()
+        write_private(
+            state,
+            json.dumps(
+                {
+                    "url": server.url,
+                    "pid": os.getpid(),
+                    "tokenFile": str(folder / "token"),
+                    "dataDir": str(folder),
+                    "runtime": app.runtime.name,
+                    "startedAt": time.time(),
+                }
+            ),
+        )
+        if on_ready is not None:
+            on_ready(server.url, app.token)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.stop_jobs()  # first: running jobs end, so log followers see a final stage
+        server.shutdown()
+        server.server_close()
+        app.close()
+        _remove_state(state, os.getpid())
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _read_state(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _remove_state(path: Path, pid: int) -> None:
+    """Remove a state file, unless it now belongs to another emulator."""
+    try:
+        if json.loads(path.read_text()).get("pid") == pid:
+            path.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False  # our own child, now reaped
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rfind(")") + 2 :].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _health(url: str, timeout: float = 2.0) -> dict | None:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url}/api/emulator/health", timeout=timeout) as response:
+            return json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+
+
+def status(data_dir: Path | str | None = None) -> EmulatorInfo | None:
+    """The emulator running for this data folder, or None (a stale state file is removed)."""
+    folder = _resolve(data_dir)
+    state = _read_state(folder)
+    if state is None:
+        return None
+    pid, url = state.get("pid"), state.get("url")
+    health = _health(url) if isinstance(pid, int) and url and _alive(pid) else None
+    if health is None or health.get("pid") != pid:
+        _remove_state(folder / STATE_FILE, pid)
+        return None
+    token = Path(state.get("tokenFile") or folder / "token").read_text().strip()
+    return EmulatorInfo(
+        url=url,
+        token=token,
+        pid=pid,
+        data_dir=folder,
+        jobs_running=int(health.get("jobsRunning", 0)),
+    )
+
+
+_LAUNCHER = (
+    "import subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,"
+    " stderr=2, start_new_session=True, close_fds=True)\n"
+    "print(p.pid, flush=True)\n"
+)
+
+
+def start_background(data_dir: Path | str | None = None, runtime: str = "auto") -> EmulatorInfo:
+    """Start a detached emulator for this data folder, or return the one already running.
+
+    The emulator is a grandchild in its own session, with stdin and stdout on /dev/null and
+    stderr in `emulator.log`: it holds none of the caller's pipes, so a script capturing the
+    caller's output never hangs on it. A lock file makes concurrent starts start only one.
+    """
+    from hfjobs_cli.emulator.util import private_dir
+
+    folder = private_dir(_resolve(data_dir))
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        info = status(folder)
+        if info is not None:
+            info.already_running = True
+            return info
+        # A fresh log per start: request lines would otherwise pile up forever.
+        log = os.open(folder / LOG_FILE, os.O_WRONLY | os.O_TRUNC | os.O_CREAT, 0o600)
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        argv = [
+            sys.executable,
+            "-m",
+            "hfjobs_cli.emulator",
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            str(folder),
+            "--runtime",
+            runtime,
+        ]
+        try:
+            launcher = subprocess.run(
+                [sys.executable, "-W", "ignore", "-c", _LAUNCHER, *argv],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=env,
+                close_fds=True,
+                timeout=START_TIMEOUT,
+                check=True,
+                start_new_session=True,
+            )
+        finally:
+            os.close(log)
+        child = int(launcher.stdout.strip() or 0)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            info = status(folder)
+            if info is not None:
+                return info
+            if child and not _alive(child):
+                break
+            time.sleep(0.05)
+        raise RuntimeError(f"the emulator did not start; see {folder / LOG_FILE}")
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def stop(data_dir: Path | str | None = None, timeout: float = 10) -> EmulatorInfo | None:
+    """Stop the emulator of this data folder: SIGTERM, then SIGKILL after `timeout` seconds."""
+    folder = _resolve(data_dir)
+    info = status(folder)
+    if info is None:
+        return None
+    try:
+        os.kill(info.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _alive(info.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _alive(info.pid):
+            os.kill(info.pid, signal.SIGKILL)
+            while _alive(info.pid) and time.monotonic() < deadline + 5:
+                time.sleep(0.05)
+    except ProcessLookupError:
+        pass
+    _remove_state(folder / STATE_FILE, info.pid)
+    return info

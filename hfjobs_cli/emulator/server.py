@@ -1,0 +1,255 @@
+"""The HTTP layer: a threading HTTP/1.1 server, token auth, routing, JSON errors, SSE streams."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import re
+import socket
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from hfjobs_cli.emulator.app import Emulator
+from hfjobs_cli.emulator.errors import ApiError
+from hfjobs_cli.emulator.util import dumps, new_id
+
+MAX_BODY = 10 * 1024 * 1024
+
+
+@dataclass
+class Stream:
+    """A `text/event-stream` response body, written with chunked transfer encoding."""
+
+    chunks: Iterator[bytes]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    headers: Any
+    raw_body: bytes
+    app: Emulator
+
+    def json(self) -> Any:
+        if not self.raw_body.strip():
+            raise ApiError(400, "A JSON body is required")
+        try:
+            return json.loads(self.raw_body)
+        except ValueError as exc:
+            raise ApiError(400, f"Invalid JSON body: {exc}") from None
+
+    def params(self, name: str) -> list[str]:
+        return [v for k, v in self.query if k == name]
+
+    def param(self, name: str) -> str | None:
+        values = self.params(name)
+        return values[-1] if values else None
+
+    @property
+    def base_url(self) -> str:
+        host = self.headers.get("Host") or "127.0.0.1"
+        return f"http://{host}"
+
+
+Handler = Callable[..., Any]
+Route = tuple[str, "re.Pattern[str]", Handler, bool]
+
+
+def route(method: str, pattern: str, handler: Handler, public: bool = False) -> Route:
+    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern)
+    return (method, re.compile(f"^{regex}/?$"), handler, public)
+
+
+def _routes() -> list[Route]:
+    from hfjobs_cli.emulator import routes_jobs, routes_scheduled, routes_webhooks
+
+    return [*routes_jobs.ROUTES, *routes_scheduled.ROUTES, *routes_webhooks.ROUTES]
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], app: Emulator, quiet: bool = False) -> None:
+        host = address[0]
+        try:
+            if ipaddress.ip_address(host).version == 6:
+                self.address_family = socket.AF_INET6
+        except ValueError:
+            pass
+        self.app = app
+        self.quiet = quiet
+        self.routes = _routes()
+        super().__init__(address, EmulatorHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        host = f"[{host}]" if ":" in str(host) else host
+        return f"http://{host}:{port}"
+
+
+class EmulatorHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "hfjobs-emulator"
+    server: EmulatorServer
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if not self.server.quiet:
+            super().log_request(code, size)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        sys.stderr.write(
+            f"{self.address_string()} - [{self.log_date_time_string()}] {format % args}\n"
+        )
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            parts, total = [], 0
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(parts)
+                total += size
+                if total > MAX_BODY:
+                    raise ApiError(413, "Request body too large")
+                parts.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            raise ApiError(413, "Request body too large")
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _handle(self, method: str) -> None:
+        request_id = new_id()
+        try:
+            try:
+                body = self._read_body()
+            except ValueError:
+                self.close_connection = True
+                raise ApiError(400, "Malformed request body") from None
+            parts = urlsplit(self.path)
+            request = Request(
+                method,
+                parts.path,
+                parse_qsl(parts.query, keep_blank_values=True),
+                self.headers,
+                body,
+                self.server.app,
+            )
+            handler, groups = self._match(method, parts.path)
+            result = handler(request, **groups)
+        except ApiError as err:
+            self._send_json(
+                err.status, {"error": err.message}, request_id, {"X-Error-Message": err.message}
+            )
+            return
+        except Exception as exc:  # a bug: answer 500 rather than hang the client
+            self.log_error("internal error on %s %s: %r", method, self.path, exc)
+            message = f"Internal emulator error: {exc.__class__.__name__}"
+            self._send_json(500, {"error": message}, request_id, {"X-Error-Message": message})
+            return
+        if isinstance(result, Stream):
+            self._send_stream(result, request_id)
+        elif isinstance(result, Response):
+            self._send_json(result.status, result.body, request_id, result.headers)
+        else:
+            self._send_json(200, result, request_id)
+
+    def _match(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+        allowed = []
+        for route_method, regex, handler, public in self.server.routes:
+            found = regex.match(path)
+            if not found:
+                continue
+            if route_method != method:
+                allowed.append(route_method)
+                continue
+            if not public:
+                self._authenticate()
+            return handler, found.groupdict()
+        if allowed:
+            raise ApiError(405, f"Method {method} not allowed on {path}; use {', '.join(allowed)}")
+        raise ApiError(404, f"Not found: {method} {path}")
+
+    def _authenticate(self) -> None:
+        header = self.headers.get("Authorization") or ""
+        scheme, _, token = header.partition(" ")
+        if not header:
+            raise ApiError(
+                401, "Authorization header is missing: pass the emulator's token as a Bearer token"
+            )
+        expected = self.server.app.token.encode()
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+            raise ApiError(401, "Invalid credentials in Authorization header")
+
+    def _send_json(
+        self, status: int, body: Any, request_id: str, headers: dict[str, str] | None = None
+    ) -> None:
+        data = dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-Request-Id", request_id)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except OSError:
+            self.close_connection = True
+
+    def _send_stream(self, stream: Stream, request_id: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("X-Request-Id", request_id)
+        for key, value in stream.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        try:
+            self.wfile.flush()
+            for chunk in stream.chunks:
+                if chunk:
+                    self.wfile.write(b"%x\r\n%b\r\n" % (len(chunk), chunk))
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client went away
+            self.close_connection = True
+        finally:
+            close = getattr(stream.chunks, "close", None)
+            if close is not None:
+                close()

@@ -1,0 +1,203 @@
+"""`control`: serve, start_background (detached, idempotent, locked), status and stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from hfjobs_cli.emulator import control
+from hfjobs_cli.emulator.control import EmulatorInfo, default_data_dir, is_loopback
+from tests.emulator_harness import REPO_ROOT, emulator_env, start_emulator
+
+START = (
+    "import sys; from hfjobs_cli.emulator.control import start_background;"
+    "i = start_background(sys.argv[1], runtime='process'); print(i.pid, i.already_running, i.url)"
+)
+
+
+@pytest.fixture
+def data(tmp_path):
+    folder = tmp_path / "bg"
+    yield folder
+    info = control.stop(folder, timeout=5)
+    if info is not None and control._alive(info.pid):
+        os.kill(info.pid, signal.SIGKILL)
+
+
+def start_in_subprocess(folder) -> tuple[int, bool, str]:
+    """Call start_background from another process that captures its output (as a script would)."""
+    result = subprocess.run(
+        [sys.executable, "-c", START, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=emulator_env(),
+        cwd=REPO_ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    pid, already, url = result.stdout.split()
+    return int(pid), already == "True", url
+
+
+def test_start_status_stop(data):
+    info = control.start_background(data, runtime="process")
+    assert isinstance(info, EmulatorInfo) and info.already_running is False
+    assert info.data_dir == data.resolve() and info.token == (data / "token").read_text().strip()
+    me = requests.get(
+        f"{info.url}/api/whoami-v2", headers={"authorization": f"Bearer {info.token}"}, timeout=10
+    )
+    assert me.json()["name"] == "local"
+    found = control.status(data)
+    assert found is not None and (found.url, found.pid, found.jobs_running) == (
+        info.url,
+        info.pid,
+        0,
+    )
+    again = control.start_background(data, runtime="process")
+    assert again.already_running is True and again.pid == info.pid
+    stopped = control.stop(data)
+    assert stopped is not None and stopped.pid == info.pid
+    assert not control._alive(info.pid)
+    assert control.status(data) is None and control.stop(data) is None
+    assert not (data / "emulator.json").exists()
+
+
+def test_status_counts_running_jobs(data):
+    info = control.start_background(data, runtime="process")
+    headers = {"authorization": f"Bearer {info.token}"}
+    body = {"dockerImage": "python:3.12", "command": ["sleep", "30"], "flavor": "cpu-basic"}
+    job = requests.post(f"{info.url}/api/jobs/local", json=body, headers=headers, timeout=10).json()
+    deadline = time.monotonic() + 10
+    while control.status(data).jobs_running != 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert control.status(data).jobs_running == 1
+    requests.post(f"{info.url}/api/jobs/local/{job['id']}/cancel", headers=headers, timeout=10)
+
+
+def test_a_caller_capturing_output_does_not_hang(data):
+    started = time.monotonic()
+    pid, already, url = start_in_subprocess(data)
+    assert time.monotonic() - started < 15 and not already
+    assert control._alive(pid)  # it outlived the process that started it
+    assert os.getsid(pid) == pid  # in a session of its own
+    assert control.status(data).pid == pid
+
+
+def test_concurrent_starts_start_one_emulator(data):
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: start_in_subprocess(data), range(3)))
+    assert len({pid for pid, _, _ in results}) == 1
+    assert sorted(already for _, already, _ in results) == [False, True, True]
+
+
+def test_a_stale_state_file_is_cleaned(tmp_path):
+    folder = tmp_path / "stale"
+    folder.mkdir()
+    (folder / "emulator.json").write_text(
+        json.dumps({"url": "http://127.0.0.1:9", "pid": 2**22 + 7})
+    )
+    assert control.status(folder) is None
+    assert not (folder / "emulator.json").exists()
+
+
+def test_status_ignores_a_live_pid_that_is_not_the_emulator(tmp_path):
+    folder = tmp_path / "other"
+    folder.mkdir()
+    (folder / "emulator.json").write_text(
+        json.dumps({"url": "http://127.0.0.1:9", "pid": os.getpid()})
+    )
+    assert control.status(folder) is None
+
+
+def test_serve_refuses_a_remote_address_unless_allowed():
+    with pytest.raises(ValueError, match="loopback"):
+        control.serve(host="0.0.0.0")
+    assert all(map(is_loopback, ["127.0.0.1", "127.5.6.7", "::1", "[::1]", "localhost"]))
+    assert not any(map(is_loopback, ["0.0.0.0", "192.168.1.10", "example.com", "::"]))
+
+
+def test_naming_a_remote_host_explicitly_warns(tmp_path):
+    with start_emulator(tmp_path / "d", extra_args=("--host", "0.0.0.0")) as emu:
+        port = emu.url.rsplit(":", 1)[1]
+        assert (
+            requests.get(f"http://127.0.0.1:{port}/api/jobs/hardware", timeout=10).status_code
+            == 200
+        )
+    assert "warning: listening on 0.0.0.0" in (tmp_path / "d" / "serve.stderr").read_text()
+
+
+def test_ipv6_loopback(tmp_path):
+    with start_emulator(tmp_path / "d", extra_args=("--host", "::1")) as emu:
+        assert emu.url.startswith("http://[::1]:")
+        assert requests.get(f"{emu.url}/api/jobs/hardware", timeout=10).status_code == 200
+
+
+def test_serve_prints_the_two_export_lines_first(tmp_path):
+    with start_emulator(tmp_path / "d") as emu:
+        assert emu.url.startswith("http://127.0.0.1:") and emu.token.startswith("hf_emu_")
+
+
+def test_default_data_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("HFJOBS_DATA_DIR", str(tmp_path / "custom"))
+    assert default_data_dir() == tmp_path / "custom"
+    monkeypatch.delenv("HFJOBS_DATA_DIR")
+    import platformdirs
+
+    assert default_data_dir() == Path(platformdirs.user_data_dir("hfjobs")) / "emulator"
+
+
+def test_main_start_status_stop(tmp_path):
+    folder = tmp_path / "cli"
+    env = emulator_env()
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "hfjobs_cli.emulator", *args, "--data-dir", str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=env,
+            cwd=REPO_ROOT,
+        )
+
+    try:
+        started = run("start", "--runtime", "process")
+        assert started.returncode == 0 and started.stdout.startswith(
+            "export HF_ENDPOINT=http://127.0.0.1:"
+        )
+        assert "running" in run("status").stdout
+        assert "stopped" in run("stop").stdout
+        assert run("status").returncode == 1
+    finally:
+        control.stop(folder, timeout=5)
+
+
+def test_a_second_emulator_refuses_a_data_folder_already_served(tmp_path):
+    data = tmp_path / "d"
+    with start_emulator(data) as first:
+        headers = first.headers
+        body = {"dockerImage": "python:3.12", "command": ["sleep", "30"], "flavor": "cpu-basic"}
+        job = requests.post(
+            f"{first.url}/api/jobs/local", json=body, headers=headers, timeout=10
+        ).json()
+        second = subprocess.run(
+            [sys.executable, "-m", "hfjobs_cli.emulator", "serve", "--data-dir", str(data)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=emulator_env(),
+            cwd=REPO_ROOT,
+        )
+        assert second.returncode != 0 and "already serving" in second.stderr
+        assert first.url in second.stderr and second.stdout == ""
+        still = requests.get(f"{first.url}/api/jobs/local/{job['id']}", headers=headers, timeout=10)
+        assert still.json()["status"]["stage"] in ("SCHEDULING", "RUNNING")  # untouched

@@ -1,0 +1,342 @@
+"""Runtime unit tests, in-process: the job runner with the process runtime, and the docker argv."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hfjobs_cli.emulator import jobs as jobs_module
+from hfjobs_cli.emulator.jobs import JobManager
+from hfjobs_cli.emulator.logstore import LogHub, stream
+from hfjobs_cli.emulator.runtime import (
+    DockerRuntime,
+    ProcessRuntime,
+    docker_argv,
+    exit_message,
+    select_runtime,
+    space_image,
+)
+from hfjobs_cli.emulator.store import TERMINAL_STAGES, Store
+from hfjobs_cli.emulator.util import private_dir
+
+SPEC = {
+    "dockerImage": "python:3.12",
+    "spaceId": None,
+    "arguments": [],
+    "environment": {},
+    "flavor": "cpu-basic",
+    "timeoutSeconds": None,
+    "labels": {},
+}
+
+
+@pytest.fixture
+def manager(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    m = JobManager(
+        store,
+        LogHub(private_dir(tmp_path / "logs")),
+        ProcessRuntime(),
+        tmp_path,
+        scheduling_delay=0,
+    )
+    yield m
+    m.shutdown(timeout=10)
+    store.close()
+
+
+def run(manager: JobManager, command: list[str], secrets: dict | None = None, **spec) -> str:
+    row = manager.create(
+        "local", {**SPEC, "command": command, **spec}, secrets or {}, {"type": "user", "id": "u"}
+    )
+    return row["id"]
+
+
+def wait(manager: JobManager, job_id: str, stages=TERMINAL_STAGES, timeout: float = 20) -> dict:
+    deadline = time.monotonic() + timeout
+    while (row := manager.store.get("jobs", job_id))["stage"] not in stages:
+        assert time.monotonic() < deadline, row
+        time.sleep(0.02)
+    return row
+
+
+def log_lines(manager: JobManager, job_id: str) -> list[str]:
+    import json
+
+    body = b"".join(stream(manager.logs.get(job_id), None, 1.0, manager.stopping)).decode()
+    return [json.loads(b[6:])["data"] for b in body.split("\n\n") if b][1:]
+
+
+def test_exit_codes_map_to_stages(manager):
+    ok, bad = run(manager, ["true"]), run(manager, [sys.executable, "-c", "raise SystemExit(42)"])
+    assert wait(manager, ok)["stage"] == "COMPLETED"
+    row = wait(manager, bad)
+    assert row["stage"] == "ERROR" and "exited with code 42" in row["message"]
+
+
+def test_a_process_killed_by_a_signal_says_which(manager):
+    row = wait(
+        manager,
+        run(
+            manager,
+            [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"],
+        ),
+    )
+    assert row["stage"] == "ERROR" and "killed by SIGKILL" in row["message"]
+    assert exit_message(-15, "n") == "Process was killed by SIGTERM (n)"
+
+
+def test_the_command_runs_without_a_shell(manager):
+    job = run(manager, ["echo", "$HOME", "*", ";", "ls"])
+    wait(manager, job)
+    assert log_lines(manager, job) == ["$HOME * ; ls"]
+
+
+def test_environment_is_small_plus_env_secrets_and_job_id(manager, monkeypatch):
+    monkeypatch.setenv("EMULATOR_PARENT_ONLY", "leak")
+    code = "import os, json; print(json.dumps(dict(os.environ)))"
+    job = run(manager, ["python", "-c", code], secrets={"SECRET": "v"}, environment={"PLAIN": "p"})
+    assert (
+        wait(manager, job)["stage"] == "COMPLETED"
+    )  # `python` resolves even if only python3 exists
+    import json
+
+    env = json.loads(log_lines(manager, job)[0])
+    assert env["PLAIN"] == "p" and env["SECRET"] == "v" and env["JOB_ID"] == job
+    assert "EMULATOR_PARENT_ONLY" not in env
+    assert env["HOME"] == str(manager.work / job)
+    assert env["PATH"].split(os.pathsep)[0] == os.path.dirname(sys.executable)
+
+
+def test_timeout_kills_the_process_group(manager):
+    start = time.monotonic()
+    row = wait(manager, run(manager, ["sleep", "30"], timeoutSeconds=1))
+    assert row["stage"] == "ERROR" and row["message"] == "Job timeout"
+    assert time.monotonic() - start < 5
+
+
+def test_cancel_escalates_to_sigkill_when_sigterm_is_ignored(manager, monkeypatch):
+    monkeypatch.setattr(jobs_module, "CANCEL_GRACE", 0.5)
+    code = "import signal, time, os; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(os.getpid(), flush=True); time.sleep(30)"
+    job = run(manager, [sys.executable, "-c", code])
+    wait(manager, job, ("RUNNING",))
+    deadline = time.monotonic() + 10
+    while not log_pid(manager, job) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    pid = log_pid(manager, job)
+    manager.cancel(job)
+    assert manager.store.get("jobs", job)["stage"] == "CANCELED"
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not Path(f"/proc/{pid}").exists()
+    assert wait(manager, job)["stage"] == "CANCELED"  # the exit by SIGKILL did not overwrite it
+
+
+def log_pid(manager, job_id) -> int | None:
+    text = manager.logs.path(job_id).read_text()
+    import json
+
+    events = [json.loads(b[6:])["data"] for b in text.split("\n\n") if b]
+    return int(events[1]) if len(events) > 1 else None
+
+
+def test_leftover_children_die_with_the_main_process(manager, tmp_path):
+    code = "import subprocess; p = subprocess.Popen(['sleep', '60']); print(p.pid, flush=True)"
+    job = run(manager, [sys.executable, "-c", code])
+    assert wait(manager, job)["stage"] == "COMPLETED"
+    pid = int(log_lines(manager, job)[0])
+    deadline = time.monotonic() + 5
+    while zombie_or_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not zombie_or_alive(pid)
+
+
+def zombie_or_alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2] != "Z"
+
+
+def test_shutdown_marks_running_jobs_error(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    m = JobManager(
+        store,
+        LogHub(private_dir(tmp_path / "logs")),
+        ProcessRuntime(),
+        tmp_path,
+        scheduling_delay=0,
+    )
+    job = run(m, ["sleep", "30"])
+    wait(m, job, ("RUNNING",))
+    start = time.monotonic()
+    m.shutdown(timeout=10)
+    row = store.get("jobs", job)
+    assert (
+        row["stage"] == "ERROR"
+        and row["message"] == "The emulator stopped while this job was running"
+    )
+    assert time.monotonic() - start < 5
+    store.close()
+
+
+def test_docker_argv_keeps_values_out_of_argv():
+    spec = {
+        **SPEC,
+        "command": ["python", "-c", "print(1)"],
+        "expose": {"ports": [8000], "portsPublic": []},
+    }
+    argv = docker_argv(
+        "0123456789abcdef01234567", spec, ["HF_TOKEN", "MODE", "JOB_ID"], docker="/usr/bin/docker"
+    )
+    assert argv == [
+        "/usr/bin/docker",
+        "run",
+        "--rm",
+        "--name",
+        "hfjobs-0123456789abcdef01234567",
+        "--label",
+        "hfjobs.job-id=0123456789abcdef01234567",
+        "-e",
+        "HF_TOKEN",
+        "-e",
+        "MODE",
+        "-e",
+        "JOB_ID",
+        "-p",
+        "127.0.0.1:8000:8000",
+        "python:3.12",
+        "python",
+        "-c",
+        "print(1)",
+    ]
+
+
+def test_docker_plan_passes_secrets_through_the_environment(tmp_path):
+    runtime = DockerRuntime(docker="/usr/bin/docker")
+    spec = {**SPEC, "command": ["env"], "environment": {"MODE": "x"}}
+    plan = runtime.plan("ab" * 12, spec, {"HF_TOKEN": "hf_secret"}, tmp_path)
+    assert "hf_secret" not in " ".join(plan.argv)
+    assert (
+        plan.env["HF_TOKEN"] == "hf_secret"
+        and plan.env["MODE"] == "x"
+        and plan.env["JOB_ID"] == "ab" * 12
+    )
+    assert ["-e", "HF_TOKEN"] == plan.argv[
+        plan.argv.index("HF_TOKEN") - 1 : plan.argv.index("HF_TOKEN") + 1
+    ]
+
+
+def test_space_jobs_use_the_space_image_in_docker():
+    assert space_image("lhoestq/DuckDB_app") == "registry.hf.space/lhoestq-duckdb-app:latest"
+    argv = docker_argv(
+        "ab" * 12, {**SPEC, "dockerImage": None, "spaceId": "a/b", "command": ["x"]}, []
+    )
+    assert argv[-2:] == ["registry.hf.space/a-b:latest", "x"]
+
+
+def test_runtime_selection(monkeypatch):
+    from hfjobs_cli.emulator import runtime
+
+    assert isinstance(select_runtime("process"), ProcessRuntime)
+    monkeypatch.setattr(runtime, "docker_available", lambda timeout=3.0: False)
+    assert isinstance(select_runtime("auto"), ProcessRuntime)
+    monkeypatch.setattr(runtime, "docker_available", lambda timeout=3.0: True)
+    monkeypatch.setattr(runtime.shutil, "which", lambda name: "/usr/bin/docker")
+    assert isinstance(select_runtime("auto"), DockerRuntime)
+    with pytest.raises(ValueError):
+        select_runtime("podman")
+
+
+def test_docker_available_is_false_without_an_engine(monkeypatch, tmp_path):
+    from hfjobs_cli.emulator import runtime
+
+    fake = tmp_path / "docker"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(runtime.shutil, "which", lambda name: str(fake))
+    assert runtime.docker_available() is False
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    assert runtime.docker_available() is True
+
+
+def test_kill_group_ignores_dead_groups():
+    from hfjobs_cli.emulator.runtime import kill_group
+
+    assert kill_group(2**22 + 12345, signal.SIGTERM) is False
+
+
+FAKE_DOCKER = """#!{python}
+import json, os, sys
+args = sys.argv[1:]
+with open(os.environ["FAKE_DOCKER_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\\n")
+if args[0] != "run":
+    sys.exit(0)
+keys, i = [], 1
+while args[i].startswith("-"):
+    if args[i] == "-e":
+        keys.append(args[i + 1])
+    i += 1 if args[i] == "--rm" else 2
+image, command = args[i], args[i + 1:]
+env = {{k: os.environ[k] for k in keys if k in os.environ}}
+env["PATH"] = os.environ["PATH"]
+os.execvpe(command[0], command, env)
+"""
+
+
+@pytest.fixture
+def docker_manager(tmp_path, monkeypatch):
+    fake = tmp_path / "docker"
+    fake.write_text(FAKE_DOCKER.format(python=sys.executable))
+    fake.chmod(0o755)
+    monkeypatch.setenv("FAKE_DOCKER_LOG", str(tmp_path / "docker.log"))
+    store = Store(tmp_path / "db.sqlite")
+    runtime = DockerRuntime(docker=str(fake))
+    m = JobManager(
+        store, LogHub(private_dir(tmp_path / "logs")), runtime, tmp_path, scheduling_delay=0
+    )
+    yield m, tmp_path / "docker.log"
+    m.shutdown(timeout=10)
+    store.close()
+
+
+def test_the_docker_runtime_runs_the_image_with_env_and_secrets_outside_argv(docker_manager):
+    manager, calls = docker_manager
+    code = "import os; print(os.environ['MODE'], os.environ['TOKEN'], os.environ['JOB_ID'])"
+    job = run(
+        manager,
+        ["python", "-c", code],
+        secrets={"TOKEN": "hf_dockersecret"},
+        environment={"MODE": "m"},
+    )
+    row = wait(manager, job)
+    assert row["stage"] == "COMPLETED" and row["runtime"] == "docker"
+    assert log_lines(manager, job) == [f"m hf_dockersecret {job}"]
+    argv = json.loads(calls.read_text().splitlines()[0])
+    assert argv[:4] == ["run", "--rm", "--name", f"hfjobs-{job}"] and "python:3.12" in argv
+    assert "hf_dockersecret" not in calls.read_text()
+
+
+def test_cancelling_a_docker_job_removes_its_container(docker_manager):
+    manager, calls = docker_manager
+    job = run(manager, ["sleep", "30"])
+    wait(manager, job, ("RUNNING",))
+    manager.cancel(job)
+    assert wait(manager, job)["stage"] == "CANCELED"
+    deadline = time.monotonic() + 10
+    while ["rm", "-f", f"hfjobs-{job}"] not in docker_calls(calls):
+        assert time.monotonic() < deadline, docker_calls(calls)
+        time.sleep(0.05)
+
+
+def docker_calls(path: Path) -> list[list[str]]:
+    return [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []

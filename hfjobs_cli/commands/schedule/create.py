@@ -1,0 +1,176 @@
+"""`hfjobs schedule run`: create a scheduled job from run-style options."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperCommand
+
+from hfjobs_cli import cron
+from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands._hardware import launch_summary
+from hfjobs_cli.commands._spec import build_spec, masked
+from hfjobs_cli.commands.run import (
+    RUN_CONTEXT,
+    AttemptsOpt,
+    CommandArg,
+    DryRunOpt,
+    EnvFileOpt,
+    EnvOpt,
+    ExposeOpt,
+    ExposePublicOpt,
+    FlavorOpt,
+    ImageArg,
+    LabelOpt,
+    NameOpt,
+    SecretsFileOpt,
+    SecretsOpt,
+    TimeoutOpt,
+    VolumeOpt,
+    spec_options,
+)
+from hfjobs_cli.commands.schedule._shared import (
+    ScheduleArg,
+    next_run,
+    schedule_text,
+    scheduled_api,
+    when_text,
+)
+from hfjobs_cli.errors import UsageError
+from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+
+
+def _suffix(seq: list[str], of: list[str]) -> bool:
+    return not seq or of[-len(seq) :] == seq
+
+
+class ScheduleRunCommand(TyperCommand):
+    """Accept options between SCHEDULE and IMAGE too: `schedule run '@daily' --flavor X IMAGE`.
+
+    Parsing stops at the first positional (everything after IMAGE belongs to the job), which
+    would make SCHEDULE that first positional. When options follow it, they are moved in front
+    of it before the normal parse; whatever follows IMAGE is never looked at.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._hoist(ctx, list(args)))
+
+    def _leftover(self, ctx: Any, args: list[str]) -> list[str]:
+        """What option parsing leaves: the tokens from the first positional on."""
+        options = [p for p in self.params if p.param_type_name == "option"]
+        probe = TyperCommand(self.name, params=options, context_settings=self.context_settings)
+        _opts, rest, _order = probe.make_parser(ctx).parse_args(args=list(args))
+        return rest
+
+    def _hoist(self, ctx: Any, args: list[str]) -> list[str]:
+        rest = self._leftover(ctx, args)
+        if len(rest) < 2 or not _suffix(rest, args) or rest[0].startswith("-"):
+            return args
+        schedule, tail = rest[0], rest[1:]
+        if not tail[0].startswith("-") or tail[0] == "-":
+            return args
+        after = self._leftover(ctx, tail)
+        if not _suffix(after, tail):
+            return args  # an unknown option in between: let the normal parse report it
+        before = args[: len(args) - len(rest)]
+        moved = tail[: len(tail) - len(after)]
+        return [*before, *moved, schedule, *after]
+
+
+def schedule_run(
+    ctx: typer.Context,
+    schedule: ScheduleArg,
+    image: ImageArg,
+    command: CommandArg = None,
+    env: EnvOpt = None,
+    env_file: EnvFileOpt = None,
+    secrets: SecretsOpt = None,
+    secrets_file: SecretsFileOpt = None,
+    flavor: FlavorOpt = None,
+    timeout: TimeoutOpt = None,
+    label: LabelOpt = None,
+    name: NameOpt = None,
+    attempts: AttemptsOpt = None,
+    volume: VolumeOpt = None,
+    expose: ExposeOpt = None,
+    expose_public: ExposePublicOpt = None,
+    suspend: Annotated[
+        bool, typer.Option("--suspend", help="Create it suspended: no run until resumed.")
+    ] = False,
+    concurrency: Annotated[
+        bool | None,
+        typer.Option(
+            "--concurrency/--no-concurrency",
+            help="Start a run even while the previous one is still going (server default: no).",
+            show_default=False,
+        ),
+    ] = None,
+    namespace: NamespaceOpt = None,
+    token: TokenOpt = None,
+    dry_run: DryRunOpt = False,
+    json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Create a job that runs on a cron schedule (in UTC).
+
+    The schedule is checked before anything is sent. Takes the options of `hfjobs run` except
+    -d and --ssh; options go before IMAGE and everything after IMAGE is the job's command.
+    Quote the schedule: the shell expands `*`.
+
+    Examples:
+
+      hfjobs schedule run @daily python:3.12 python -c "print('nightly')"
+
+      hfjobs schedule run '0 9 * * 1-5' --flavor a10g-small -s HF_TOKEN pytorch/pytorch python eval.py
+
+      hfjobs schedule run --suspend --no-concurrency '*/30 * * * *' ubuntu ./sync.sh
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json, quiet=quiet)
+    if schedule.startswith("-"):  # an unknown option, passed through as a positional
+        raise UsageError(f"No such option: {schedule}", hint="See `hfjobs schedule run --help`")
+    schedule = cron.validate(schedule)
+    opts = spec_options(
+        image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
+        attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public,
+    )  # fmt: skip
+    spec = build_spec(app, opts)
+    body: dict[str, Any] = {"jobSpec": spec, "schedule": schedule}
+    if suspend:
+        body["suspend"] = True
+    if concurrency is not None:
+        body["concurrency"] = concurrency
+    if dry_run:
+        if out.mode == "human":
+            ns = namespace or app.setting("namespace").value or "<your user>"
+            out.info(f"Dry run: nothing sent. POST /api/scheduled-jobs/{ns} with this body:")
+        out.json({**body, "jobSpec": masked(spec)})
+        return
+    api = scheduled_api(app, token)
+    ns = app.namespace(namespace)
+    if out.mode == "human":
+        out.info(launch_summary(app, app.client(token), spec, verb="Scheduling") + " per run")
+    sj = api.create(ns, body)
+    if out.mode == "json":
+        out.json(sj.raw)
+        return
+    if out.mode == "quiet":
+        out.ids([sj.id])
+        return
+    ref = f"{sj.owner or ns}/{sj.id}"
+    out.result(f"Scheduled job {sj.id} created")
+    out.line(f"Schedule: {schedule_text(sj.schedule or schedule)}")
+    if sj.suspend or suspend:
+        out.line("Next run: none while suspended")
+        out.hint(f"Start it with: hfjobs schedule resume {ref}")
+    else:
+        out.line(f"Next run: {when_text(next_run(sj))}")
+        out.hint(f"Run it now: hfjobs schedule trigger {ref}")
+
+
+def register(app: typer.Typer) -> None:
+    for name, hidden in (("run", False), ("create", True)):
+        app.command(name, cls=ScheduleRunCommand, context_settings=RUN_CONTEXT, hidden=hidden)(
+            schedule_run
+        )

@@ -1,0 +1,140 @@
+"""`hfjobs schedule ls` and `hfjobs schedule inspect`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hfjobs_cli.api.errors import NotFoundError
+from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
+from hfjobs_cli.commands.schedule._shared import (
+    SCHEDULE_COLUMNS,
+    WHAT,
+    ScheduleIdsArg,
+    schedule_fields,
+    schedule_row,
+    scheduled_api,
+)
+from hfjobs_cli.errors import ExitCode
+from hfjobs_cli.options import (
+    JsonOpt,
+    LabelFilterOpt,
+    NameFilterOpt,
+    NamespaceOpt,
+    QuietOpt,
+    TokenOpt,
+)
+from hfjobs_cli.parsing import merge_name_label, parse_label
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.client import JobsClient
+    from hfjobs_cli.api.models import Job
+    from hfjobs_cli.api.scheduled import ScheduledJob
+
+
+def last_job(client: JobsClient, namespace: str, sj: ScheduledJob) -> Job | None:
+    """The job of the last run (None if it never ran or the job is gone)."""
+    if not sj.last_job_id:
+        return None
+    try:
+        return client.get_job(sj.owner or namespace, sj.last_job_id)
+    except NotFoundError:
+        return None
+
+
+def ls(
+    ctx: typer.Context,
+    all_: Annotated[
+        bool, typer.Option("-a", "--all", help="Include suspended scheduled jobs.")
+    ] = False,
+    label: LabelFilterOpt = None,
+    name: NameFilterOpt = None,
+    namespace: NamespaceOpt = None,
+    token: TokenOpt = None,
+    json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """List scheduled jobs (active ones unless -a), with their last and next run.
+
+    Examples:
+
+      hfjobs schedule ls
+
+      hfjobs schedule ls -a -l team=ml
+
+      hfjobs schedule ls -q --name nightly | xargs hfjobs schedule suspend
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json, quiet=quiet)
+    labels = dict(parse_label(item, require_value=True) for item in label or [])
+    labels = merge_name_label(labels, name)
+    api = scheduled_api(app, token)
+    ns = app.namespace(namespace)
+    items = [sj for sj in api.list_all(ns, labels) if all_ or not sj.suspend]
+    if out.mode == "json":
+        out.json([sj.raw for sj in items])
+    elif out.mode == "quiet":
+        out.ids(sj.id for sj in items)
+    elif not items:
+        filters = ", ".join(f"{k}={v}" for k, v in labels.items())
+        what = "scheduled jobs" if all_ else "active scheduled jobs"
+        out.info(f"No {what} in {ns}" + (f" matching {filters}" if filters else ""))
+        if not all_:
+            out.hint("Use -a to include suspended ones")
+    else:
+        from hfjobs_cli.output import STAGE_STYLES
+
+        stages = []
+        for sj in items:
+            job = last_job(api.client, ns, sj)
+            stages.append(job.stage if job else None)
+        human = out.stdout_is_terminal
+        rows = [
+            schedule_row(sj, stage, human=human) for sj, stage in zip(items, stages, strict=True)
+        ]
+        out.table(SCHEDULE_COLUMNS, rows, styles={5: [STAGE_STYLES.get(s or "") for s in stages]})
+
+
+def inspect(
+    ctx: typer.Context,
+    ids: ScheduleIdsArg,
+    namespace: NamespaceOpt = None,
+    token: TokenOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Show scheduled jobs: schedule, next and last run, job spec.
+
+    Examples:
+
+      hfjobs schedule inspect 6650b0c1d2e3f4a5b6c7d8e9
+
+      hfjobs schedule inspect --json alice/6650b0c1d2e3f4a5b6c7d8e9 | jq '.[0].status'
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json)
+    api = scheduled_api(app, token)
+    refs = resolve_refs(app, ids, namespace, what=WHAT)
+    found = []
+    missing = 0
+    for ns, ident in refs:
+        try:
+            sj = api.get(ns, ident)
+        except NotFoundError:
+            out.error(f"Scheduled job {ref_text(ns, ident)} not found")
+            missing += 1
+            continue
+        found.append(sj)
+        if out.mode != "json":
+            out.fields(f"Scheduled job {sj.id}", schedule_fields(sj, last_job(api.client, ns, sj)))
+    if out.mode == "json":
+        out.json([sj.raw for sj in found])
+    if missing:
+        raise typer.Exit(ExitCode.NOT_FOUND)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ls")(ls)
+    app.command("ps", hidden=True)(ls)
+    app.command("list", hidden=True)(ls)
+    app.command("inspect")(inspect)

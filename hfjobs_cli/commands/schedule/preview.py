@@ -1,0 +1,190 @@
+"""`hfjobs schedule next` (when it will run) and `hfjobs schedule history` (how it ran)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from typing import Annotated
+
+import typer
+
+from hfjobs_cli import completion, cron
+from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
+from hfjobs_cli.commands.schedule._shared import (
+    HISTORY_COLUMNS,
+    WHAT,
+    ScheduleIdArg,
+    history_row,
+    local_text,
+    schedule_text,
+    scheduled_api,
+)
+from hfjobs_cli.errors import CliError, UsageError
+from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.views import iso, relative_time
+
+MAX_COUNT = 1000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)  # one place for tests to fix the clock
+
+
+def _in_zone(moment: datetime, zone: tzinfo | None) -> datetime:
+    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+
+
+def is_schedule(text: str) -> bool:
+    """A schedule has spaces or starts with `@`; anything else is taken as an id."""
+    return text.strip().startswith("@") or len(text.split()) > 1
+
+
+def next_runs(
+    ctx: typer.Context,
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID|SCHEDULE",
+            help="A scheduled job id (NAMESPACE/ID too), or a quoted schedule to try out.",
+            autocompletion=completion.complete_scheduled_id,
+            show_default=False,
+        ),
+    ],
+    count: Annotated[
+        int, typer.Option("-n", "--count", metavar="N", help="How many run times to show.")
+    ] = 5,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            help="Also show the times in this IANA zone, e.g. Europe/Paris (default: local).",
+            show_default=False,
+        ),
+    ] = None,
+    namespace: NamespaceOpt = None,
+    token: TokenOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Preview the next run times of a schedule or a scheduled job.
+
+    Try a schedule out before creating it, or check an existing one. Schedules run in UTC;
+    each time is also shown in your zone (or in --tz ZONE).
+
+    Examples:
+
+      hfjobs schedule next '0 9 * * 1-5'
+
+      hfjobs schedule next --count 3 --tz America/New_York 6650b0c1d2e3f4a5b6c7d8e9
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json)
+    if not 1 <= count <= MAX_COUNT:
+        raise UsageError(f"Invalid --count {count}: use a number from 1 to {MAX_COUNT}")
+    zone = cron.resolve_zone(tz)
+    sj = None
+    if is_schedule(target):
+        schedule = cron.validate(target)
+    else:
+        api = scheduled_api(app, token)
+        ((ns, ident),) = resolve_refs(app, [target], namespace, what=WHAT)
+        sj = api.get(ns, ident)
+        schedule = sj.schedule
+    now = _now()
+    try:
+        runs = cron.next_runs(schedule, count, now)
+    except ValueError as exc:  # a schedule from the server that croniter refuses
+        raise CliError(f"Cannot compute the runs of schedule '{schedule}': {exc}") from None
+    zone_name = tz or "local"
+    if out.mode == "json":
+        out.json(
+            {
+                "id": sj.id if sj else None,
+                "schedule": schedule,
+                "description": cron.describe(schedule),
+                "suspended": sj.suspend if sj else False,
+                "timeZone": zone_name,
+                "runs": [
+                    {"utc": iso(run), "local": _in_zone(run, zone).isoformat()} for run in runs
+                ],
+            }
+        )
+        return
+    out.info(f"Schedule: {schedule_text(schedule)}")
+    if sj is not None and sj.suspend:
+        out.warn(f"Scheduled job {sj.id} is suspended: it runs at these times only once resumed")
+    human = out.stdout_is_terminal
+    rows = []
+    for run in runs:
+        rows.append(
+            [
+                run.strftime("%Y-%m-%d %H:%M UTC") if human else iso(run),
+                local_text(run, zone) if human else _in_zone(run, zone).isoformat(),
+                relative_time(run, now),
+            ]
+        )
+    out.table(("UTC", zone_name.upper() if tz else "LOCAL", "IN"), rows)
+
+
+def history(
+    ctx: typer.Context,
+    sj_id: ScheduleIdArg,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="Show at most N runs; 0 for all.")
+    ] = 20,
+    namespace: NamespaceOpt = None,
+    token: TokenOpt = None,
+    json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """List the jobs a scheduled job started, newest first.
+
+    Each run shows its status, start time and duration.
+
+    Examples:
+
+      hfjobs schedule history 6650b0c1d2e3f4a5b6c7d8e9
+
+      hfjobs schedule history --limit 1 -q 6650b0c1d2e3f4a5b6c7d8e9 | xargs hfjobs logs
+    """
+    from hfjobs_cli.api.scheduled import started_by
+
+    app = app_context(ctx)
+    out = app.set_output(json=json, quiet=quiet)
+    api = scheduled_api(app, token)
+    ((ns, ident),) = resolve_refs(app, [sj_id], namespace, what=WHAT)
+    runs = []
+    truncated = False
+    for job in api.client.list_jobs(ns):
+        if not started_by(job, ident):
+            continue
+        if limit and len(runs) == limit:
+            truncated = True
+            break
+        runs.append(job)
+    oldest = datetime.min.replace(tzinfo=UTC)
+    runs.sort(key=lambda job: job.created_at or oldest, reverse=True)
+    if not runs:
+        api.get(ns, ident)  # an unknown id is a 404 (exit 5), not an empty history
+    if out.mode == "json":
+        out.json([job.raw for job in runs])
+    elif out.mode == "quiet":
+        out.ids(job.id for job in runs)
+    elif not runs:
+        out.info(f"Scheduled job {ident} has not started any job yet")
+        out.hint(f"Run it now: hfjobs schedule trigger {ref_text(ns, ident)}")
+    else:
+        from hfjobs_cli.output import STAGE_STYLES
+
+        human = out.stdout_is_terminal
+        out.table(
+            HISTORY_COLUMNS,
+            [history_row(job, human=human) for job in runs],
+            styles={1: [STAGE_STYLES.get(job.stage) for job in runs]},
+        )
+    if truncated:
+        out.hint(f"Showing the {limit} newest runs; use --limit 0 to see all")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("next")(next_runs)
+    app.command("history")(history)

@@ -1,0 +1,168 @@
+"""What the webhook commands share: options, parsers (before anything is sent) and formatting."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hfjobs_cli import completion
+from hfjobs_cli.api import webhooks as api
+from hfjobs_cli.api.errors import NotFoundError
+from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.views import iso, spec_fields
+
+if TYPE_CHECKING:
+    from hfjobs_cli.output import Output
+
+WebhookIdArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="Webhook id (see `hfjobs webhook ls`).",
+        autocompletion=completion.complete_webhook_id,
+        show_default=False,
+    ),
+]
+
+COLUMNS = ("ID", "TARGET", "WATCHED", "DOMAINS", "ENABLED")
+_PLAIN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+_WATCH_NAME = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$")
+_URL = re.compile(r"^https?://[^\s/]+\S*$")
+
+
+# -- parsing ---------------------------------------------------------------------------
+def parse_watch(text: str) -> dict[str, str]:
+    """`TYPE:NAME`, split at the first `:`, as the API's `{"type", "name"}`."""
+    kind, sep, name = text.partition(":")
+    kind = kind.strip().lower()
+    if not sep:
+        raise UsageError(
+            f"Invalid --watch '{text}': expected TYPE:NAME (for example model:alice/my-model)"
+        )
+    if kind not in api.WATCH_TYPES:
+        raise UsageError(f"Invalid --watch '{text}': TYPE is one of {', '.join(api.WATCH_TYPES)}")
+    if not name:
+        raise UsageError(f"Invalid --watch '{text}': the name after ':' is empty")
+    if kind in ("user", "org"):
+        if not _PLAIN_ID.match(name):
+            raise UsageError(f"Invalid --watch '{text}': expected {kind}:NAME, without '/'")
+    elif not _WATCH_NAME.match(name):
+        raise UsageError(f"Invalid --watch '{text}': expected {kind}:OWNER/NAME")
+    return {"type": kind, "name": name}
+
+
+def parse_watched(items: list[str]) -> list[dict[str, str]]:
+    """Every `--watch`, in order, without duplicates."""
+    watched: list[dict[str, str]] = []
+    for item in items:
+        parsed = parse_watch(item)
+        if parsed not in watched:
+            watched.append(parsed)
+    return watched
+
+
+def parse_domains(items: list[str] | None) -> list[str] | None:
+    """`--domain repo --domain discussion` (or `repo,discussion`); None when not given."""
+    if not items:
+        return None
+    domains: list[str] = []
+    for item in items:
+        for part in item.split(","):
+            domain = part.strip().lower()
+            if domain not in api.DOMAINS:
+                raise UsageError(f"Invalid --domain '{part}': use repo or discussion")
+            if domain not in domains:
+                domains.append(domain)
+    return domains
+
+
+def check_webhook_id(text: str) -> str:
+    """A plain id: webhooks belong to the token's user, so there is no NAMESPACE/ID form."""
+    ident = text.strip()
+    if "/" in ident:
+        raise UsageError(
+            f"Invalid webhook id '{text}': webhooks belong to your user, give the plain ID",
+            hint="List them: hfjobs webhook ls",
+        )
+    if not _PLAIN_ID.match(ident):
+        raise UsageError(f"Invalid webhook id '{text}': unexpected characters")
+    return ident
+
+
+def check_url(url: str) -> str:
+    if not _URL.match(url):
+        raise UsageError(f"Invalid --url '{url}': expected an http:// or https:// URL")
+    return url
+
+
+# -- errors --------------------------------------------------------------------------------
+@contextlib.contextmanager
+def webhook_errors(ident: str) -> Iterator[None]:
+    """A 404 from a webhook route as `Webhook <id> not found` (exit 5)."""
+    try:
+        yield
+    except NotFoundError:
+        raise CliError(
+            f"Webhook {ident} not found",
+            hint="List your webhooks: hfjobs webhook ls",
+            code=ExitCode.NOT_FOUND,
+        ) from None
+
+
+# -- presentation ----------------------------------------------------------------------
+def target_text(hook: api.Webhook) -> str:
+    """`job <source id>` for a job webhook, else its URL."""
+    if hook.url:
+        return hook.url
+    if hook.job_source_id:
+        return f"job {hook.job_source_id}"
+    if hook.job is not None:
+        return f"job ({hook.job.image or 'unknown image'})"
+    return "--"
+
+
+def watched_text(hook: api.Webhook) -> str:
+    return ", ".join(str(item) for item in hook.watched) or "--"
+
+
+def domains_text(hook: api.Webhook) -> str:
+    return ", ".join(hook.domains) or "--"
+
+
+def webhook_row(hook: api.Webhook) -> list[str]:
+    enabled = "yes" if hook.enabled else "no"
+    return [hook.id, target_text(hook), watched_text(hook), domains_text(hook), enabled]
+
+
+def webhook_fields(hook: api.Webhook) -> list[tuple[str, str]]:
+    """The inspect panel: secret names only, the signing secret as `***`."""
+    fields = [
+        ("Status", "enabled" if hook.enabled else "disabled"),
+        ("Target", target_text(hook)),
+        ("Watching", watched_text(hook)),
+        ("Domains", domains_text(hook)),
+        ("Webhook secret", "***" if hook.has_secret else "--"),
+    ]
+    if hook.job is not None:
+        fields += spec_fields(hook.job)
+    if hook.created_at:
+        fields.append(("Created", iso(hook.created_at)))
+    if hook.updated_at:
+        fields.append(("Updated", iso(hook.updated_at)))
+    return fields
+
+
+def show_changed(out: Output, hook: api.Webhook, verb: str, *, summary: bool = False) -> None:
+    """`✓ Webhook <id> <verb>` (and what it watches), the id with -q, the object with --json."""
+    if out.mode == "json":
+        out.json(api.masked(hook.raw))
+    elif out.mode == "quiet":
+        out.ids([hook.id])
+    else:
+        out.result(f"Webhook {hook.id} {verb}")
+        if summary:
+            out.line(f"Watching {watched_text(hook)} ({domains_text(hook)} events)")

@@ -1,0 +1,160 @@
+"""`hfjobs webhook ls`, `inspect`, `enable`, `disable` and `delete`."""
+
+from __future__ import annotations
+
+import typer
+
+from hfjobs_cli.api import webhooks as api
+from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands.webhook._shared import (
+    COLUMNS,
+    WebhookIdArg,
+    check_webhook_id,
+    show_changed,
+    watched_text,
+    webhook_errors,
+    webhook_fields,
+    webhook_row,
+)
+from hfjobs_cli.context import stdin_is_terminal
+from hfjobs_cli.errors import ExitCode, UsageError
+from hfjobs_cli.options import JsonOpt, QuietOpt, TokenOpt, YesOpt
+
+
+def ls(
+    ctx: typer.Context, token: TokenOpt = None, json: JsonOpt = False, quiet: QuietOpt = False
+) -> None:
+    """List your webhooks: what each one watches and what it starts.
+
+    Examples:
+
+      hfjobs webhook ls
+
+      hfjobs webhook ls --json | jq '.[] | select(.disabled) | .id'
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json, quiet=quiet)
+    hooks = api.list_webhooks(app.client(token))
+    if out.mode == "json":
+        out.json([api.masked(hook.raw) for hook in hooks])
+    elif out.mode == "quiet":
+        out.ids(hook.id for hook in hooks)
+    elif not hooks:
+        out.info("No webhooks")
+        out.hint("Create one: hfjobs webhook create --watch model:OWNER/NAME --job-id JOB_ID")
+    else:
+        styles = {4: ["green" if hook.enabled else "yellow" for hook in hooks]}
+        out.table(COLUMNS, [webhook_row(hook) for hook in hooks], styles=styles)
+
+
+def inspect(
+    ctx: typer.Context, webhook_id: WebhookIdArg, token: TokenOpt = None, json: JsonOpt = False
+) -> None:
+    """Show a webhook in full: what it watches and starts, its secrets by name only.
+
+    Examples:
+
+      hfjobs webhook inspect 6650c2d3e4f5a6b7c8d9e0f1
+
+      hfjobs webhook inspect --json 6650c2d3e4f5a6b7c8d9e0f1 | jq .watched
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json)
+    ident = check_webhook_id(webhook_id)
+    client = app.client(token)
+    with webhook_errors(ident):
+        hook = api.get_webhook(client, ident)
+    if out.mode == "json":
+        out.json(api.masked(hook.raw))
+    else:
+        out.fields(f"Webhook {hook.id}", webhook_fields(hook))
+
+
+def _switch(ctx: typer.Context, webhook_id: str, token, json, quiet, *, enable: bool) -> None:
+    app = app_context(ctx)
+    out = app.set_output(json=json, quiet=quiet)
+    ident = check_webhook_id(webhook_id)
+    client = app.client(token)
+    with webhook_errors(ident):
+        hook = (api.enable_webhook if enable else api.disable_webhook)(client, ident)
+    show_changed(out, hook, "enabled" if enable else "disabled")
+
+
+def enable(
+    ctx: typer.Context,
+    webhook_id: WebhookIdArg,
+    token: TokenOpt = None,
+    json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Enable a webhook: matching events start jobs again.
+
+    Example:
+
+      hfjobs webhook enable 6650c2d3e4f5a6b7c8d9e0f1
+    """
+    _switch(ctx, webhook_id, token, json, quiet, enable=True)
+
+
+def disable(
+    ctx: typer.Context,
+    webhook_id: WebhookIdArg,
+    token: TokenOpt = None,
+    json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Disable a webhook without deleting it: events start nothing until it is enabled.
+
+    Example:
+
+      hfjobs webhook disable 6650c2d3e4f5a6b7c8d9e0f1
+    """
+    _switch(ctx, webhook_id, token, json, quiet, enable=False)
+
+
+def delete(
+    ctx: typer.Context,
+    webhook_id: WebhookIdArg,
+    yes: YesOpt = False,
+    token: TokenOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Delete a webhook for good; asks first on a terminal, elsewhere needs -y.
+
+    Examples:
+
+      hfjobs webhook delete 6650c2d3e4f5a6b7c8d9e0f1
+
+      hfjobs webhook delete -y 6650c2d3e4f5a6b7c8d9e0f1
+    """
+    app = app_context(ctx)
+    out = app.set_output(quiet=quiet)
+    ident = check_webhook_id(webhook_id)
+    if not yes and not stdin_is_terminal():
+        raise UsageError("Refusing to delete without confirmation", hint="Pass -y/--yes")
+    client = app.client(token)
+    if not yes:
+        with webhook_errors(ident):
+            hook = api.get_webhook(client, ident)
+        question = f"Delete webhook {ident} (watching {watched_text(hook)})?"
+        if not typer.confirm(question, default=False, err=True):
+            out.info("Nothing deleted")
+            raise typer.Exit(ExitCode.FAILURE)
+    with webhook_errors(ident):
+        api.delete_webhook(client, ident)
+    if out.mode == "quiet":
+        out.ids([ident])
+    else:
+        out.result(f"Webhook {ident} deleted")
+
+
+def register_views(app: typer.Typer) -> None:
+    app.command("ls")(ls)
+    app.command("list", hidden=True)(ls)
+    app.command("inspect")(inspect)
+
+
+def register_changes(app: typer.Typer) -> None:
+    app.command("enable")(enable)
+    app.command("disable")(disable)
+    app.command("delete")(delete)

@@ -85,13 +85,58 @@ def root(
 
 
 def _register() -> None:
-    from hfjobs_cli.commands import auth, cancel, inspect, logs, ps, run, schedule, webhook
+    from hfjobs_cli.commands import (
+        auth,
+        cancel,
+        completion_cmd,
+        config_cmd,
+        edit,
+        emulator,
+        hardware,
+        inspect,
+        logs,
+        ps,
+        rerun,
+        run,
+        schedule,
+        ssh,
+        stats,
+        uv,
+        wait,
+        webhook,
+    )
 
-    for module in (run, ps, inspect, logs, cancel, schedule, webhook, auth):
+    # The order of the root help: the job lifecycle first, then the toolbox, then the rest.
+    for module in (
+        run, ps, inspect, logs, cancel, wait, rerun, stats, edit, ssh, uv, hardware,
+        schedule, webhook, auth, config_cmd, completion_cmd, emulator,
+    ):  # fmt: skip
         module.register(app)
 
 
 _register()
+
+
+COMPLETE_VAR = "_HFJOBS_COMPLETE"
+
+
+def _enable_completion() -> None:
+    """Register typer's shell classes, only on a Tab press (add_completion=False skips it)."""
+    import typer.completion
+
+    typer.completion.completion_init()
+
+
+def completion_script(shell: str) -> str:
+    """The completion script of a shell, as `hfjobs completion SHELL` prints it."""
+    import typer.completion
+
+    _enable_completion()
+    script = typer.completion.get_completion_script(
+        prog_name="hfjobs", complete_var=COMPLETE_VAR, shell=shell
+    )
+    # zsh reads `#compdef` only on the first line of a file on $fpath.
+    return script.lstrip() if shell == "zsh" else script
 
 
 def _debug() -> bool:
@@ -132,6 +177,12 @@ def _api_error(exc: Exception) -> tuple[str, str | None, int]:
         )
     if isinstance(exc, e.ConflictError):
         return text, None, ExitCode.FAILURE
+    if isinstance(exc, e.AmbiguousSend):  # "try again" could start and bill a second job
+        return (
+            text,
+            "The request may have reached the server: check `hfjobs ps -a` before trying again",
+            ExitCode.UNREACHABLE,
+        )
     if isinstance(exc, e.ConnectionFailure | e.ServerError | e.RateLimitError):
         return text, "Check your network and HF_ENDPOINT, then try again", ExitCode.UNREACHABLE
     return text, None, ExitCode.FAILURE
@@ -151,6 +202,8 @@ def _usage_error(exc: Exception) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the app and map every failure to its exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
+    if COMPLETE_VAR in os.environ:
+        _enable_completion()
     try:
         result = app(args=args, prog_name="hfjobs", standalone_mode=False)
         return result if isinstance(result, int) else ExitCode.OK

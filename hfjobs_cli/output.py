@@ -96,15 +96,20 @@ class Output:
         rows: Sequence[Sequence[str]],
         *,
         styles: dict[int, Sequence[str | None]] | None = None,
+        stderr: bool = False,
     ) -> None:
-        """A rich table on a terminal; tab-separated plain rows (header first) elsewhere."""
+        """A rich table on a terminal; tab-separated plain rows (header first) elsewhere.
+
+        `stderr=True` shows it to the person (e.g. what a bulk action will touch), not the pipe.
+        """
         cleaned = [[escape_control(cell) for cell in row] for row in rows]
-        if not self.stdout_is_terminal:
+        console, stream = (self.err, sys.stderr) if stderr else (self.out, sys.stdout)
+        if not console.is_terminal:
             lines = ["\t".join(columns)] + ["\t".join(row) for row in cleaned]
-            sys.stdout.write("\n".join(lines) + "\n")
-            sys.stdout.flush()
+            stream.write("\n".join(lines) + "\n")
+            stream.flush()
             return
-        self.out.print(self.render_table(columns, cleaned, styles=styles))
+        console.print(self.render_table(columns, cleaned, styles=styles))
 
     def render_table(self, columns, rows, *, styles=None):
         from rich.table import Table
@@ -191,6 +196,35 @@ class Output:
             return plain
         return fancy
 
+    # -- tables that grow or redraw (wait, stats -f) ------------------------------------
+    def table_line(self, cells: Sequence[str]) -> None:
+        """One tab-separated row on stdout, for a table printed as it grows (off a terminal)."""
+        self.line("\t".join(escape_control(cell) for cell in cells))
+
+    @contextlib.contextmanager
+    def live_table(self, *, transient: bool = False) -> Iterator[Any]:
+        """A table redrawn in place on stderr while a person watches; a no-op elsewhere.
+
+        Yields an object with `update(columns, rows, *, styles=None, note="", extra=())`.
+        A transient table is erased when the block ends (the caller prints the final result).
+        """
+        if not self.interactive:
+            yield _NoLiveTable()
+            return
+        from rich.live import Live
+
+        with Live(console=self.err, auto_refresh=False, transient=transient) as live:
+            yield _LiveTable(self, live)
+
+    def sparkline(self, values: Sequence[float], *, top: float = 100.0) -> str:
+        """`sparkline()` with block characters, or ASCII where stderr cannot encode them."""
+        encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+        try:
+            SPARK_BLOCKS.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            return sparkline(values, top=top, chars=SPARK_ASCII)
+        return sparkline(values, top=top)
+
 
 class _Status:
     def __init__(self, spinner: Any):
@@ -210,3 +244,55 @@ def _markup_escape(text: str) -> str:
 
     return escape(text)
 
+
+class _LiveTable:
+    def __init__(self, output: Output, live: Any):
+        self._output = output
+        self._live = live
+
+    def update(
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        styles: dict[int, Sequence[str | None]] | None = None,
+        note: str = "",
+        extra: Sequence[tuple[Sequence[str], Sequence[Sequence[str]]]] = (),
+    ) -> None:
+        """Redraw: the table, then each `(columns, rows)` table of `extra`, then the note."""
+        from rich.console import Group
+        from rich.text import Text
+
+        parts: list[Any] = []
+        for index, (cols, body) in enumerate([(columns, rows), *extra]):
+            cleaned = [[escape_control(cell) for cell in row] for row in body]
+            if index:
+                parts.append(Text(""))
+            table = self._output.render_table(cols, cleaned, styles=styles if not index else None)
+            parts.append(table)
+        if note:
+            parts.append(Text(escape_control(note), style="dim"))
+        self._live.update(Group(*parts), refresh=True)
+
+
+class _NoLiveTable:
+    def update(self, columns, rows, *, styles=None, note: str = "", extra=()) -> None:
+        pass
+
+
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+SPARK_ASCII = "_.-~=+*#"
+
+
+def sparkline(values: Sequence[float], *, top: float = 100.0, chars: str = SPARK_BLOCKS) -> str:
+    """A trend in one line: each value scaled from 0 to `top` (or the largest value, if above).
+
+    An absolute scale, not min-to-max: a flat 3 % reads low and a flat 97 % reads high.
+    """
+    if not values:
+        return ""
+    ceiling = max(top, *values)
+    if ceiling <= 0:
+        return chars[0] * len(values)
+    last = len(chars) - 1
+    return "".join(chars[max(0, min(last, round(last * v / ceiling)))] for v in values)

@@ -284,3 +284,52 @@ def image_fields(image: str) -> dict[str, str]:
     if not image or image.startswith("-"):
         raise UsageError(f"Invalid image '{image}'")
     return {"dockerImage": image}
+
+
+_VOLUME_TYPES = {"models": "model", "datasets": "dataset", "spaces": "space", "buckets": "bucket"}
+
+
+def parse_volume(spec: str) -> dict[str, object]:
+    """`hf://[TYPE/]OWNER/NAME[@REV][/PATH]:/MOUNT[:ro|:rw]` as an API Volume object.
+
+    TYPE is models (the default), datasets, spaces or buckets. Local folders are not
+    supported: they would need an upload service (`hf jobs` syncs them to a bucket).
+    """
+    where = f"Invalid --volume '{spec}'"
+    if not spec.startswith("hf://"):
+        raise UsageError(
+            f"{where}: only Hub repositories are supported (hf://[TYPE/]OWNER/NAME:/MOUNT)",
+            hint="Local folders are out of scope: upload them to a dataset or bucket first",
+        )
+    body = spec[len("hf://") :]
+    read_only: bool | None = None
+    if body.endswith((":ro", ":rw")):
+        read_only = body.endswith(":ro")
+        body = body[:-3]
+    source, sep, mount = body.rpartition(":/")
+    if not sep or not source:
+        raise UsageError(f"{where}: expected hf://[TYPE/]OWNER/NAME:/MOUNT_PATH")
+    mount = "/" + mount
+    parts = source.split("/")
+    kind = "model"
+    if parts[0] in _VOLUME_TYPES:
+        kind = _VOLUME_TYPES[parts.pop(0)]
+    elif parts[0] in ("model", "dataset", "space", "bucket"):
+        raise UsageError(f"{where}: use the plural type ({parts[0]}s/)")
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise UsageError(f"{where}: the repository must be OWNER/NAME")
+    name, _, revision = parts[1].partition("@")
+    if not name:
+        raise UsageError(f"{where}: the repository must be OWNER/NAME")
+    volume: dict[str, object] = {"type": kind, "source": f"{parts[0]}/{name}", "mountPath": mount}
+    if revision:
+        if kind == "bucket":
+            raise UsageError(f"{where}: buckets have no revision")
+        volume["revision"] = revision
+    if len(parts) > 2:
+        volume["path"] = "/".join(parts[2:])
+    if read_only is not None:
+        if kind != "bucket" and not read_only:
+            raise UsageError(f"{where}: repositories are always read-only; only buckets take :rw")
+        volume["readOnly"] = read_only
+    return volume

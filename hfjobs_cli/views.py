@@ -17,12 +17,12 @@ def format_duration(seconds: float | None) -> str:
         return f"{total}s"
     minutes, secs = divmod(total, 60)
     if minutes < 60:
-        return f"{minutes}m {secs}s"
+        return f"{minutes}m {secs}s" if secs else f"{minutes}m"
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
-        return f"{hours}h {minutes}m"
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
     days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h"
+    return f"{days}d {hours}h" if hours else f"{days}d"
 
 
 def relative_time(moment: datetime | None, now: datetime | None = None) -> str:
@@ -62,6 +62,9 @@ def command_text(command: list[str]) -> str:
     return shlex.join(command) if command else ""
 
 
+# The display name has its own field; the request id is hfjobs' own bookkeeping.
+HIDDEN_LABELS = frozenset({"name", "hfjobs-request-id"})
+
 JOB_COLUMNS = ("ID", "NAME", "IMAGE/SPACE", "COMMAND", "CREATED", "STATUS", "DURATION")
 
 
@@ -94,7 +97,7 @@ def spec_fields(spec: JobSpec) -> list[tuple[str, str]]:
         ("Timeout", format_duration(spec.timeout) if spec.timeout else "server default (30m)"),
         ("Env", env_text(spec.environment)),
         ("Secrets", ", ".join(spec.secrets) or "--"),
-        ("Labels", labels_text({k: v for k, v in spec.labels.items() if k != "name"})),
+        ("Labels", labels_text({k: v for k, v in spec.labels.items() if k not in HIDDEN_LABELS})),
     ]
     return fields
 
@@ -124,3 +127,134 @@ def _when(moment: datetime | None, now: datetime | None) -> str:
     if moment is None:
         return "--"
     return f"{iso(moment)} ({relative_time(moment, now)})"
+
+
+def format_usd(amount: float | None) -> str:
+    """`$0.01`, `$12.50`, `$0.0042` (small amounts keep their significant digits); `--`."""
+    if amount is None:
+        return "--"
+    if amount == 0:
+        return "free"
+    if amount < 0.01:
+        return f"${amount:.4f}"
+    return f"${amount:,.2f}"
+
+
+# -- resource metrics (`hfjobs stats`) -------------------------------------------------------
+
+STATS_COLUMNS = (
+    "JOB ID",
+    "CPU %",
+    "NUM CPU",
+    "MEM %",
+    "MEM USAGE",
+    "NET I/O",
+    "GPU UTIL %",
+    "GPU MEM %",
+    "GPU MEM USAGE",
+)
+
+
+def format_bytes(value: float | None, *, suffix: str = "B") -> str:
+    """`812B`, `1.5KiB`, `2.0GiB` (binary units, as memory is sized); `--` when unknown."""
+    if value is None:
+        return "--"
+    size = float(value)
+    for unit in ("", "Ki", "Mi", "Gi", "Ti"):
+        if abs(size) < 1024 or unit == "Ti":
+            return f"{size:.0f}{unit}{suffix}" if unit == "" else f"{size:.1f}{unit}{suffix}"
+        size /= 1024
+    return f"{size:.1f}Ti{suffix}"  # pragma: no cover - the loop returns
+
+
+def _number(data: dict, key: str) -> float | None:
+    value = data.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _percent(value: float | None) -> str:
+    return "--" if value is None else f"{value:.1f}%"
+
+
+def _ratio(used: float | None, total: float | None) -> float | None:
+    if used is None or not total:
+        return None
+    return 100.0 * used / total
+
+
+def _usage(used: float | None, total: float | None) -> str:
+    return f"{format_bytes(used)} / {format_bytes(total)}"
+
+
+def metric_gpus(metrics: dict) -> list[tuple[str, dict]]:
+    """(GPU id, its metrics), sorted by id; empty for CPU flavors (`gpus` empty, null or missing)."""
+    gpus = metrics.get("gpus")
+    if not isinstance(gpus, dict):
+        return []
+    return [(str(k), v) for k, v in sorted(gpus.items()) if isinstance(v, dict)]
+
+
+def metric_series(metrics: dict) -> dict[str, float]:
+    """The percentages worth a trend line: `cpu`, `mem` and `gpu:<id>` (utilisation)."""
+    series: dict[str, float] = {}
+    cpu = _number(metrics, "cpu_usage_pct")
+    if cpu is not None:
+        series["cpu"] = cpu
+    mem = _ratio(_number(metrics, "memory_used_bytes"), _number(metrics, "memory_total_bytes"))
+    if mem is not None:
+        series["mem"] = mem
+    for gpu_id, gpu in metric_gpus(metrics):
+        util = _number(gpu, "utilization")
+        if util is not None:
+            series[f"gpu:{gpu_id}"] = util
+    return series
+
+
+def metrics_rows(job_id: str, metrics: dict, *, repeat_id: bool = False) -> list[list[str]]:
+    """The STATS_COLUMNS cells of one sample: one row per GPU, `N/A` in the GPU cells without.
+
+    Rows after the first (one per extra GPU) leave the job's cells blank, except the job id
+    when `repeat_id` (off a terminal every row must stand on its own).
+    """
+    cpu = _number(metrics, "cpu_usage_pct")
+    millicores = _number(metrics, "cpu_millicores")
+    used = _number(metrics, "memory_used_bytes")
+    total = _number(metrics, "memory_total_bytes")
+    rx, tx = _number(metrics, "rx_bps"), _number(metrics, "tx_bps")
+    job_cells = [
+        job_id,
+        _percent(cpu),
+        "--" if millicores is None else f"{millicores / 1000:g}",
+        _percent(_ratio(used, total)),
+        _usage(used, total),
+        f"{format_bytes(rx, suffix='B/s')} / {format_bytes(tx, suffix='B/s')}",
+    ]
+    gpus = metric_gpus(metrics)
+    if not gpus:
+        return [job_cells + ["N/A", "N/A", "N/A"]]
+    rows = []
+    for index, (_gpu_id, gpu) in enumerate(gpus):
+        gpu_used, gpu_total = _number(gpu, "memory_used_bytes"), _number(gpu, "memory_total_bytes")
+        gpu_cells = [
+            _percent(_number(gpu, "utilization")),
+            _percent(_ratio(gpu_used, gpu_total)),
+            _usage(gpu_used, gpu_total),
+        ]
+        if index == 0:
+            rows.append(job_cells + gpu_cells)
+        else:
+            blank = [job_id if repeat_id else ""] + [""] * (len(job_cells) - 1)
+            rows.append(blank + gpu_cells)
+    return rows
+
+
+def waiting_rows(job_id: str, note: str = "--") -> list[list[str]]:
+    """A placeholder row for a job whose first sample has not arrived yet."""
+    return [[job_id, note] + ["--"] * (len(STATS_COLUMNS) - 2)]
+
+
+WAIT_COLUMNS = ("ID", "STAGE", "MESSAGE")
+
+
+def wait_row(job: Job) -> list[str]:
+    return [job.id, job.stage, job.message or ""]

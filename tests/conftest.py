@@ -48,8 +48,8 @@ def isolate(tmp_path, monkeypatch):
     # Retries and reconnects must not slow the suite: no real sleeping in the API layer.
     monkeypatch.setattr("hfjobs_cli.api.http._sleep", lambda s: None)
     monkeypatch.setattr("hfjobs_cli.api.logs._sleep", lambda s: None)
+    monkeypatch.setattr("hfjobs_cli.api.metrics._sleep", lambda s: None)
     monkeypatch.setattr("hfjobs_cli.api.client.new_request_id", lambda: "rid0")
-    monkeypatch.setattr("hfjobs_cli.commands._spec.new_request_id", lambda: "rid0")
 
 
 @pytest.fixture
@@ -65,7 +65,10 @@ def cli(monkeypatch):
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
         runner = CliRunner()
         with runner.isolation(input=input, env=env) as (out, err, _mixed):
-            code = main(list(args))
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # shell completion exits from inside typer
+                code = exc.code if isinstance(exc.code, int) else 0
             sys.stdout.flush()
             sys.stderr.flush()
             stdout = out.getvalue().decode("utf-8", "replace")

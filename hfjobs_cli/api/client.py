@@ -65,18 +65,30 @@ class JobsClient:
     # -- plumbing ----------------------------------------------------------------------
     def get_json(self, path: str, params: Any = None) -> Any:
         response = self.http.request("GET", self.http.url(path), params=params)
+        self._answered(response)
         return self.http.json(response)
 
     def send_json(self, method: str, path: str, body: Any = None) -> Any:
         response = self.http.request(method, self.http.url(path), json_body=body)
+        self._answered(response)
         if not response.content:
             return None
         return self.http.json(response)
 
-    @staticmethod
-    def _job(data: Any) -> Job:
+    def _answered(self, response: Any) -> None:
+        """Remember the status and request id of the last answer, for `_unexpected`."""
+        from hfjobs_cli.api.http import request_id
+
+        self._last_answer = (response.status_code, request_id(response), response.url)
+
+    def _unexpected(self, message: str) -> ResponseError:
+        """A ResponseError about the last answer's shape, with its status and request id."""
+        status, rid, url = getattr(self, "_last_answer", (None, None, None))
+        return ResponseError(message, status=status, request_id=rid, url=url)
+
+    def _job(self, data: Any) -> Job:
         if not isinstance(data, dict) or not data.get("id"):
-            raise ResponseError("Unexpected answer from the server: not a job object")
+            raise self._unexpected("Unexpected answer from the server: not a job object")
         return Job.from_api(data)
 
     def paginate(self, path: str, params: Any = None) -> Iterator[dict[str, Any]]:
@@ -84,12 +96,10 @@ class JobsClient:
         url: str | None = self.http.url(path)
         while url:
             response = self.http.request("GET", url, params=params)
+            self._answered(response)
             page = self.http.json(response)
             if not isinstance(page, list):
-                raise ResponseError(
-                    "Unexpected answer from the server: expected a list",
-                    status=response.status_code,
-                )
+                raise self._unexpected("Unexpected answer from the server: expected a list")
             yield from (item for item in page if isinstance(item, dict))
             url = response.links.get("next", {}).get("url")
             params = None  # the next URL carries every query parameter
@@ -110,7 +120,15 @@ class JobsClient:
             except (AmbiguousSend, ServerError) as exc:
                 if not rid or attempt == 2:
                     raise
-                existing = self.find_job_by_label(namespace, REQUEST_ID_LABEL, rid)
+                try:
+                    existing = self.find_job_by_label(namespace, REQUEST_ID_LABEL, rid)
+                except ApiError as lookup:
+                    raise AmbiguousSend(
+                        f"The job may have been created ({exc}), and looking it up failed "
+                        f"({lookup}). Check `hfjobs ps -a -l {REQUEST_ID_LABEL}={rid}` "
+                        "before running it again",
+                        url=exc.url,
+                    ) from lookup
                 if existing is not None:
                     return existing
                 last = exc
@@ -157,11 +175,15 @@ class JobsClient:
         path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/labels"
         return self._job(self.send_json("PUT", path, {"labels": labels}))
 
+    def set_job_expose(self, namespace: str, job_id: str, body: dict[str, list[int]]) -> Job:
+        path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/expose"
+        return self._job(self.send_json("PUT", path, body))
+
     def logs_response(self, namespace: str, job_id: str, *, tail: int | None, read_timeout: float):
         """The raw streaming response of `/logs` (the caller reads and closes it)."""
         url = self.http.url(f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/logs")
         params = {"tail": str(tail)} if tail is not None else None
-        return self.http.request(
+        response = self.http.request(
             "GET",
             url,
             params=params,
@@ -169,9 +191,23 @@ class JobsClient:
             timeout=(self.http.timeout[0], read_timeout),
             retry=False,
         )
+        ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if ctype and ctype != "text/event-stream":  # a proxy's page is not an empty log
+            self._answered(response)
+            response.close()
+            what = "an HTML page" if "html" in ctype else f"a {ctype} body"
+            raise self._unexpected(f"The server answered {what} where a log stream was expected")
+        return response
 
-    def hardware(self) -> list[dict[str, Any]]:
-        data = self.get_json("/api/jobs/hardware")
+    def hardware(self, *, quick: bool = False) -> list[dict[str, Any]]:
+        """Flavors and prices; `quick`: one attempt with short timeouts (for optional extras)."""
+        if quick:
+            response = self.http.request(
+                "GET", self.http.url("/api/jobs/hardware"), timeout=(2.0, 3.0), attempts=1
+            )
+            data = self.http.json(response)
+        else:
+            data = self.get_json("/api/jobs/hardware")
         if not isinstance(data, list):
             raise ResponseError("Unexpected answer from /api/jobs/hardware: expected a list")
         return [item for item in data if isinstance(item, dict) and item.get("name")]

@@ -62,7 +62,7 @@ class RetryPolicy:
     base: float = 0.5
     cap: float = 8.0
     retry_after_cap: float = 30.0
-    budget: float = 60.0  # seconds of waiting, summed over the retries of one call
+    budget: float = 60.0  # seconds one call may take in all, its retries and waits included
 
     def backoff(self, retry: int) -> float:
         delay = min(self.cap, self.base * (2 ** (retry - 1)))
@@ -119,7 +119,7 @@ def error_message(response: requests.Response) -> str:
                     for e in body["errors"]
                 )
             if error:
-                return str(error)
+                return " ".join(str(error).split())  # one line, whatever the server sent
     if "html" in ctype or text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
         return f"the server answered with an HTML page ({response.reason or 'no reason given'})"
     line = " ".join(text.split())
@@ -173,13 +173,21 @@ class Transport:
         stream: bool = False,
         timeout: tuple[float, float] | None = None,
         retry: bool | None = None,
+        attempts: int | None = None,
     ) -> requests.Response:
         """Send one call, retrying idempotent ones; raise a typed `ApiError` on failure."""
         idempotent = method in IDEMPOTENT if retry is None else retry
         policy = self.retry
+        if attempts is not None:
+            policy = RetryPolicy(**{**policy.__dict__, "attempts": attempts})
         waited = 0.0
+        started = time.monotonic()
         attempt = 0
         tried: list[str] = []
+
+        def spent() -> float:  # wall time, or the planned waits when sleeping is stubbed out
+            return max(waited, time.monotonic() - started)
+
         while True:
             attempt += 1
             try:
@@ -188,12 +196,14 @@ class Transport:
                 reason = _describe(exc)
                 tried.append(reason)
                 safe = idempotent or _never_sent(exc)
+                if not safe and method in IDEMPOTENT:  # a read with retries turned off
+                    raise ConnectionFailure(_gave_up(url, tried, attempt), url=url) from exc
                 if not safe:
                     raise AmbiguousSend(
                         f"{method} {url} failed after it was sent ({reason})", url=url
                     ) from exc
                 delay = policy.backoff(attempt)
-                if attempt >= policy.attempts or waited + delay > policy.budget:
+                if attempt >= policy.attempts or spent() + delay > policy.budget:
                     raise ConnectionFailure(_gave_up(url, tried, attempt), url=url) from exc
                 self._wait(delay, f"{reason}; retrying in {delay:.1f}s")
                 waited += delay
@@ -202,7 +212,7 @@ class Transport:
             if status in RETRY_STATUSES and idempotent and attempt < policy.attempts:
                 delay = policy.retry_after(response)
                 delay = policy.backoff(attempt) if delay is None else delay
-                if waited + delay <= policy.budget:
+                if spent() + delay <= policy.budget:
                     tried.append(f"HTTP {status}")
                     response.close()
                     label = "rate limited" if status == 429 else f"HTTP {status}"

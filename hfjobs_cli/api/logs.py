@@ -36,23 +36,52 @@ def _sleep(seconds: float) -> None:
 
 
 class _Ended:
-    """How the last connection ended: `clean` is False for cuts, resets and read timeouts."""
+    """How the last connection ended: `clean` is False for cuts, resets and read timeouts;
+    `timed_out` tells a read timeout (nothing more to read) from a cut."""
 
     clean = True
+    timed_out = False
 
 
-def _chunks(response: requests.Response, ended: _Ended) -> Iterator[bytes]:
+def _chunks(
+    response: requests.Response,
+    ended: _Ended,
+    *,
+    quiet_after: float | None = None,
+    job_ended: Callable[[], bool] | None = None,
+) -> Iterator[bytes]:
+    """The raw bytes of a stream. With `job_ended`: when only keep-alives came for
+    `quiet_after` seconds, ask it whether the job is over, and if so end the stream cleanly
+    (a failed image pull can leave a stream open forever with nothing but keep-alives)."""
     raw = response.raw
+    last_data = time.monotonic()
     try:
         while True:
             chunk = raw.read1(CHUNK, decode_content=True)
             if not chunk:
                 return
             yield chunk
-    except _READ_ERRORS:
+            if job_ended is None or quiet_after is None:
+                continue
+            now = time.monotonic()
+            if b"data:" in chunk:
+                last_data = now
+            elif now - last_data >= quiet_after:
+                last_data = now
+                if job_ended():
+                    return
+    except _READ_ERRORS as exc:
         ended.clean = False
+        ended.timed_out = _is_timeout(exc)
     finally:
         response.close()
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    return isinstance(
+        exc,
+        urllib3.exceptions.ReadTimeoutError | requests.exceptions.ReadTimeout | TimeoutError,
+    )
 
 
 def snapshot(
@@ -69,6 +98,7 @@ def snapshot(
     with contextlib.suppress(KeyError, TypeError, ValueError):
         cutoff = parsedate_to_datetime(response.headers["Date"]) + timedelta(seconds=1)
     ended = _Ended()
+    shown = 0
     for batch in iter_log_batches(_chunks(response, ended)):
         out = []
         for event in batch:
@@ -81,7 +111,14 @@ def snapshot(
             if not event.is_banner:
                 out.append(event)
         if out:
+            shown += len(out)
             yield out
+    if not ended.clean and not ended.timed_out:  # a timeout means drained; a cut loses lines
+        raise ConnectionFailure(
+            f"The log stream of {namespace}/{job_id} broke off after {shown} "
+            f"line{'' if shown == 1 else 's'}: the log above is incomplete",
+            url=getattr(response, "url", None),
+        )
 
 
 class Follower:
@@ -116,6 +153,7 @@ class Follower:
     def __iter__(self) -> Iterator[list[LogEvent]]:
         first = True
         failures = 0
+        stalls = 0  # connections in a row that broke off after the job ended, with nothing new
         delay = 0.5
         while True:
             ended = _Ended()
@@ -134,16 +172,29 @@ class Follower:
                 ended.clean = False
                 self._notify(f"log stream unavailable ({exc.message}); retrying")
             else:
-                for batch in self._dedup(iter_log_batches(_chunks(response, ended)), first):
+                chunks = _chunks(
+                    response, ended, quiet_after=self.read_timeout, job_ended=self._job_ended
+                )
+                for batch in self._dedup(iter_log_batches(chunks), first):
                     got_data = True
                     yield batch
             if got_data:
-                failures, delay = 0, 0.5
+                failures, stalls, delay = 0, 0, 0.5
             first = False
             job = self.client.get_job(self.namespace, self.job_id)
             if job.is_terminal and ended.clean:
                 self.job = job
                 return
+            if job.is_terminal and not got_data:
+                stalls += 1
+                if stalls > self.max_failures:
+                    raise ConnectionFailure(
+                        f"The log of job {self.namespace}/{self.job_id} could not be read to "
+                        f"its end: the stream broke off {stalls} times in a row. The job ended "
+                        f"with stage {job.stage}; the log above may be incomplete"
+                    )
+                self.sleep(delay)
+                delay = min(delay * 2, 10.0)
             if not job.is_terminal:
                 self.sleep(delay)
                 delay = min(delay * 2, 10.0)
@@ -152,6 +203,9 @@ class Follower:
             self.reconnects += 1
             if not ended.clean:
                 self._notify("log stream interrupted; reconnecting")
+
+    def _job_ended(self) -> bool:
+        return self.client.get_job(self.namespace, self.job_id).is_terminal
 
     def _notify(self, message: str) -> None:
         if self.on_reconnect:

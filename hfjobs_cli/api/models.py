@@ -161,7 +161,7 @@ class Job:
         return max(0.0, (end - self.started_at).total_seconds())
 
 
-@dataclass
+@dataclass(slots=True)
 class LogEvent:
     """One line of a job's log, as the SSE stream carries it."""
 

@@ -82,14 +82,58 @@ def log_event(event: SseEvent) -> LogEvent | None:
         payload = json.loads(event.data)
     except ValueError:
         return None
+    return _from_payload(payload)
+
+
+def _from_payload(payload: object) -> LogEvent | None:
     if not isinstance(payload, dict):
         return None
     return LogEvent(str(payload.get("data", "")), str(payload.get("timestamp", "")))
 
 
+_UNUSUAL = (b"event:", b"data:{", b"\r")  # what the fast path leaves to the general parser
+
+
+class LogStreamParser(SseParser):
+    """The `/logs` stream, fast: one `data: {...}` line is one event (as the Hub sends them).
+
+    A chunk without named events (the normal case) is split and filtered in one pass and its
+    JSON payloads are decoded with a single `json.loads` of a JSON array; anything unusual
+    (named events, multi-line data) takes the general SSE path.
+    """
+
+    def feed_logs(self, chunk: bytes) -> list[LogEvent]:
+        data = self._buffer + chunk
+        if self._data or self._event or self._pending_cr or any(m in data for m in _UNUSUAL):
+            return [e for e in map(log_event, self.feed(chunk)) if e is not None]
+        lines = data.split(b"\n")
+        self._buffer = lines.pop()
+        payloads = [line[6:] for line in lines if line[:7] == b"data: {"]
+        if not payloads:
+            return []
+        try:
+            decoded = json.loads(b"[" + b",".join(payloads) + b"]")
+        except ValueError:  # one bad payload: decode them one by one, skipping it
+            decoded = []
+            for payload in payloads:
+                try:
+                    decoded.append(json.loads(payload))
+                except ValueError:
+                    continue
+        events = []
+        for item in decoded:
+            if isinstance(item, dict):
+                events.append(LogEvent(str(item.get("data", "")), str(item.get("timestamp", ""))))
+        return events
+
+
 def iter_log_batches(chunks: Iterable[bytes]) -> Iterator[list[LogEvent]]:
     """Batches of log events from the raw bytes of a `/logs` response."""
-    for batch in iter_sse_batches(chunks):
-        events = [e for e in map(log_event, batch) if e is not None]
+    parser = LogStreamParser()
+    for chunk in chunks:
+        events = parser.feed_logs(chunk)
         if events:
             yield events
+    tail = [e for e in map(log_event, parser.close()) if e is not None]
+    if tail:
+        yield tail

@@ -96,3 +96,35 @@ def report_final(app: AppContext, job: Job, *, ref: str) -> int:
         app.output.error(f"Job {ref} ended with stage {job.stage}{message}")
         app.output.hint(f"Details: hfjobs inspect {ref}")
     return code
+
+
+def present_started_job(
+    app: AppContext, client: JobsClient, job: Job, namespace: str, *, detach: bool, what: str = ""
+) -> int:
+    """After a job was created: print it (detached) or follow it; return the exit code."""
+    out = app.output
+    owner = job.owner or namespace
+    ref = f"{owner}/{job.id}"
+    url = client.job_url(job) if job.owner else f"{client.endpoint}/jobs/{namespace}/{job.id}"
+    if out.mode == "quiet":
+        out.ids([job.id])
+    if detach:
+        if out.mode == "json":
+            out.json(job.raw)
+        elif out.mode == "human":
+            out.result(f"Job {job.id} started{what}")
+            out.line(url)
+            for exposed in job.expose_urls:
+                out.line(exposed)
+            if job.ssh_url:
+                out.hint(f"Connect: hfjobs ssh {ref}")
+            out.hint(f"Follow its log: hfjobs logs -f {ref}")
+        return ExitCode.OK
+    if out.mode == "human":
+        out.info(f"Job {job.id} started{what}: {url}")
+        for exposed in job.expose_urls:
+            out.info(f"Exposed: {exposed}")
+    final = follow_to_end(app, client, owner, job.id, logs_to_stderr=out.mode != "human")
+    if out.mode == "json":
+        out.json(final.raw)
+    return report_final(app, final, ref=ref)

@@ -52,3 +52,16 @@ def resolve_refs(
 
 def ref_text(namespace: str, ident: str) -> str:
     return f"{namespace}/{ident}"
+
+
+def confirm(app: AppContext, question: str, *, yes: bool) -> None:
+    """Ask on a terminal; without one, refuse unless -y/--yes was given (exit 2)."""
+    if yes:
+        return
+    from hfjobs_cli.context import stdin_is_terminal
+    from hfjobs_cli.errors import CliError, UsageError
+
+    if not stdin_is_terminal():
+        raise UsageError("Refusing to go on without confirmation", hint="Pass -y/--yes")
+    if not typer.confirm(question, default=False, err=True):
+        raise CliError("Nothing was done", code=ExitCode.FAILURE)

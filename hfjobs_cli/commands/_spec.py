@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hfjobs_cli import config
-from hfjobs_cli.api.client import REQUEST_ID_LABEL, new_request_id
+from hfjobs_cli.api import client as api_client
+from hfjobs_cli.api.client import REQUEST_ID_LABEL
 from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.parsing import (
@@ -20,7 +21,9 @@ from hfjobs_cli.parsing import (
     merge_name_label,
     parse_env_pairs,
     parse_labels,
+    parse_port,
     parse_timeout_seconds,
+    parse_volume,
     read_env_file,
 )
 
@@ -38,6 +41,11 @@ class SpecOptions:
     labels: list[str] = field(default_factory=list)
     name: str | None = None
     dry_run: bool = False
+    attempts: int | None = None
+    volumes: list[str] = field(default_factory=list)
+    expose: list[str] = field(default_factory=list)
+    expose_public: list[str] = field(default_factory=list)
+    ssh: bool = False
 
 
 def split_command(image: str, command: list[str] | None) -> tuple[str, list[str]]:
@@ -112,8 +120,30 @@ def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
         spec["secrets"] = secrets
     if timeout:
         spec["timeoutSeconds"] = parse_timeout_seconds(timeout)
-    spec["labels"] = {**labels, REQUEST_ID_LABEL: new_request_id()}
+    if opts.attempts is not None:
+        if opts.attempts < 1:
+            raise UsageError(f"Invalid --attempts {opts.attempts}: at least 1 (the first run)")
+        spec["attempts"] = opts.attempts
+    if opts.volumes:
+        spec["volumes"] = [parse_volume(v) for v in opts.volumes]
+    if opts.expose or opts.expose_public:
+        spec["expose"] = expose_body(opts.expose, opts.expose_public)
+    if opts.ssh:
+        spec["ssh"] = {"enabled": True}
+    spec["labels"] = with_request_id(labels)
     return spec
+
+
+def with_request_id(labels: dict[str, str]) -> dict[str, str]:
+    """The labels plus a fresh `hfjobs-request-id`, which makes a create safe to retry."""
+    return {**labels, REQUEST_ID_LABEL: api_client.new_request_id()}
+
+
+def expose_body(ports: list[str], public: list[str]) -> dict[str, list[int]]:
+    """`{"ports", "portsPublic"}`: public ports are in both lists (a subset rule), deduplicated."""
+    public_ports = list(dict.fromkeys(parse_port(p, option="--expose-public") for p in public))
+    all_ports = [parse_port(p, option="--expose") for p in ports] + public_ports
+    return {"ports": list(dict.fromkeys(all_ports)), "portsPublic": public_ports}
 
 
 def masked(spec: dict[str, Any]) -> dict[str, Any]:
@@ -122,4 +152,3 @@ def masked(spec: dict[str, Any]) -> dict[str, Any]:
     if "secrets" in shown:
         shown["secrets"] = {k: "***" for k in shown["secrets"]}
     return shown
-

@@ -1,18 +1,48 @@
-"""`hfjobs cancel`: cancel jobs."""
+"""`hfjobs cancel`: cancel jobs by id, or in bulk by label, name or --all."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from hfjobs_cli import completion as _completion
 from hfjobs_cli.api.errors import NotFoundError
-from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
-from hfjobs_cli.errors import ExitCode
-from hfjobs_cli.options import JobIdsArg, JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.api.models import ACTIVE_STAGES
+from hfjobs_cli.commands._common import app_context, confirm, ref_text, resolve_refs
+from hfjobs_cli.errors import ExitCode, UsageError
+from hfjobs_cli.options import (
+    JsonOpt,
+    LabelFilterOpt,
+    NameFilterOpt,
+    NamespaceOpt,
+    QuietOpt,
+    TokenOpt,
+    YesOpt,
+)
+from hfjobs_cli.parsing import merge_name_label, parse_label
+from hfjobs_cli.views import JOB_COLUMNS, job_row
+
+OptionalJobIds = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[ID]...",
+        help="Job ids, or NAMESPACE/ID as copied from the website.",
+        autocompletion=_completion.complete_job_id,
+        show_default=False,
+    ),
+]
 
 
 def cancel(
     ctx: typer.Context,
-    job_ids: JobIdsArg,
+    job_ids: OptionalJobIds = None,
+    label: LabelFilterOpt = None,
+    name: NameFilterOpt = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every running or scheduling job of the namespace.")
+    ] = False,
+    yes: YesOpt = False,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
     json: JsonOpt = False,
@@ -20,18 +50,44 @@ def cancel(
 ) -> None:
     """Cancel jobs; an unknown id is reported and the others are still cancelled.
 
+    With -l, --name or --all, the running and scheduling jobs that match are listed and
+    cancelled after a confirmation (-y skips it; without a terminal, -y is required).
+
     Examples:
 
       hfjobs cancel 6650a1b2c3d4e5f60718293a
 
       hfjobs ps -q | xargs hfjobs cancel
+
+      hfjobs cancel -l sweep=lr-search -y
     """
     app = app_context(ctx)
     out = app.set_output(json=json, quiet=quiet)
+    selector = bool(label or name or all_)
+    if job_ids and selector:
+        raise UsageError("Give job ids, or a selector (-l, --name, --all), not both")
+    if not job_ids and not selector:
+        raise UsageError("Give the jobs to cancel: ids, -l KEY=VALUE, --name NAME or --all")
+    labels = merge_name_label(dict(parse_label(i, require_value=True) for i in label or []), name)
     client = app.client(token)
+    if selector:
+        ns = app.namespace(namespace)
+        jobs = list(client.list_jobs(ns, stages=list(ACTIVE_STAGES), labels=labels))
+        if not jobs:
+            out.info("No running or scheduling job matches")
+            if out.mode == "json":
+                out.json([])
+            return
+        if out.mode == "human" or not yes:
+            out.info(f"{len(jobs)} job{'s' if len(jobs) > 1 else ''} to cancel:")
+            out.table(JOB_COLUMNS, [job_row(j, human=True) for j in jobs], stderr=True)
+        confirm(app, f"Cancel {len(jobs)} job{'s' if len(jobs) > 1 else ''}?", yes=yes)
+        targets = [(j.owner or ns, j.id) for j in jobs]
+    else:
+        targets = resolve_refs(app, list(job_ids or []), namespace)
     cancelled = []
     missing = 0
-    for ns, ident in resolve_refs(app, job_ids, namespace):
+    for ns, ident in targets:
         try:
             job = client.cancel_job(ns, ident)
         except NotFoundError:

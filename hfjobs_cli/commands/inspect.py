@@ -6,9 +6,10 @@ import typer
 
 from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
+from hfjobs_cli.commands._hardware import job_cost
 from hfjobs_cli.errors import ExitCode
 from hfjobs_cli.options import JobIdsArg, JsonOpt, NamespaceOpt, TokenOpt
-from hfjobs_cli.views import job_fields
+from hfjobs_cli.views import format_usd, job_fields
 
 
 def inspect(
@@ -41,6 +42,8 @@ def inspect(
         found.append(job)
         if out.mode != "json":
             fields = job_fields(job, url=client.job_url(job) if job.owner else "--")
+            cost = job_cost(client, job.spec.flavor, job.running_seconds())
+            fields.insert(6, ("Cost so far", format_usd(cost) if cost is not None else "--"))
             out.fields(f"Job {job.id}", fields)
     if out.mode == "json":
         out.json([job.raw for job in found])

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hfjobs_cli.commands._attach import follow_to_end, print_batch, report_final
-from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
+from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs, stage_exit_code
 from hfjobs_cli.options import JobIdArg, NamespaceOpt, TokenOpt
 
 
@@ -61,7 +61,7 @@ def logs(
         code = (
             report_final(app, job, ref=ref_text(ns, ident))
             if out.mode == "human"
-            else _quiet_code(job.stage)
+            else stage_exit_code(job.stage)
         )
         if code:
             raise typer.Exit(code)
@@ -73,12 +73,6 @@ def logs(
             print_batch(app, batch, timestamps=timestamps)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
-
-
-def _quiet_code(stage: str) -> int:
-    from hfjobs_cli.commands._common import stage_exit_code
-
-    return stage_exit_code(stage)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from hfjobs_cli.api.models import ACTIVE_STAGES, ALL_STAGES
 from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands._hardware import job_cost
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.options import (
     JsonOpt,
@@ -18,8 +19,9 @@ from hfjobs_cli.options import (
     QuietOpt,
     TokenOpt,
 )
+from hfjobs_cli.output import STAGE_STYLES
 from hfjobs_cli.parsing import merge_name_label, parse_label
-from hfjobs_cli.views import JOB_COLUMNS, job_row
+from hfjobs_cli.views import JOB_COLUMNS, format_usd, job_row
 
 
 def parse_stages(values: list[str]) -> list[str]:
@@ -59,6 +61,16 @@ def ps(
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="Show at most N jobs; 0 for all.")
     ] = 100,
+    wide: Annotated[bool, typer.Option("--wide", help="Add FLAVOR and COST columns.")] = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "-w", "--watch", help="Refresh the table in place until Ctrl-C (terminal only)."
+        ),
+    ] = False,
+    interval: Annotated[
+        float, typer.Option("--interval", min=1.0, help="Seconds between refreshes with -w.")
+    ] = 2.0,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
     json: JsonOpt = False,
@@ -83,12 +95,20 @@ def ps(
     labels = merge_name_label(labels, name)
     if not all_ and not stages:
         stages = list(ACTIVE_STAGES)
+    if watch and (out.mode != "human" or not out.interactive):
+        raise UsageError("--watch needs a terminal", hint="In scripts, use `hfjobs wait` or --json")
     client = app.client(token)
     ns = app.namespace(namespace)
-    jobs_iter = client.list_jobs(ns, stages=stages, labels=labels)
-    jobs = list(islice(jobs_iter, limit + 1)) if limit else list(jobs_iter)
-    truncated = bool(limit) and len(jobs) > limit
-    jobs = jobs[:limit] if limit else jobs
+
+    def fetch() -> tuple[list, bool]:
+        jobs_iter = client.list_jobs(ns, stages=stages, labels=labels)
+        jobs = list(islice(jobs_iter, limit + 1)) if limit else list(jobs_iter)
+        return jobs[:limit] if limit else jobs, bool(limit) and len(jobs) > limit
+
+    if watch:
+        _watch(out, fetch, lambda jobs: _rows(client, jobs, wide=wide, human=True), wide, interval)
+        return
+    jobs, truncated = fetch()
     if out.mode == "json":
         out.json([job.raw for job in jobs])
     elif out.mode == "quiet":
@@ -100,13 +120,46 @@ def ps(
         if not all_ and not status:
             out.hint("Use -a to include finished jobs")
     else:
-        human = out.stdout_is_terminal
-        rows = [job_row(job, human=human) for job in jobs]
-        from hfjobs_cli.output import STAGE_STYLES
-
-        out.table(JOB_COLUMNS, rows, styles={5: [STAGE_STYLES.get(job.stage) for job in jobs]})
+        rows = _rows(client, jobs, wide=wide, human=out.stdout_is_terminal)
+        out.table(_columns(wide), rows, styles={5: [STAGE_STYLES.get(job.stage) for job in jobs]})
     if truncated:
         out.hint(f"Showing the {limit} newest; use --limit 0 to see all")
+
+
+def _columns(wide: bool) -> tuple[str, ...]:
+    return (*JOB_COLUMNS, "FLAVOR", "COST") if wide else JOB_COLUMNS
+
+
+def _rows(client, jobs, *, wide: bool, human: bool) -> list[list[str]]:
+    rows = []
+    for job in jobs:
+        row = job_row(job, human=human)
+        if wide:
+            cost = job_cost(client, job.spec.flavor, job.running_seconds())
+            row += [job.spec.flavor or "--", format_usd(cost)]
+        rows.append(row)
+    return rows
+
+
+def _watch(out, fetch, rows_of, wide: bool, interval: float) -> None:
+    """Redraw the table on stderr's terminal until Ctrl-C (exit 130)."""
+    import time
+
+    from hfjobs_cli.errors import CliError, ExitCode
+
+    try:
+        with out.live() as live:
+            while True:
+                jobs, _ = fetch()
+                table = out.render_table(
+                    _columns(wide),
+                    rows_of(jobs),
+                    styles={5: [STAGE_STYLES.get(j.stage) for j in jobs]},
+                )
+                live.update(table, refresh=True)
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from hfjobs_cli import completion
-from hfjobs_cli.commands._attach import follow_to_end, report_final
+from hfjobs_cli.commands._attach import present_started_job
 from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands._hardware import launch_summary
 from hfjobs_cli.commands._spec import SpecOptions, build_spec, masked
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 
@@ -97,9 +98,42 @@ DryRunOpt = Annotated[
 ]
 
 
+AttemptsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--attempts",
+        metavar="N",
+        help="Tries in all, the first included (server default 1).",
+        show_default=False,
+    ),
+]
+VolumeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "-v",
+        "--volume",
+        metavar="hf://[TYPE/]REPO:/MOUNT[:ro|:rw]",
+        help="Mount a Hub model, dataset, Space or bucket.",
+    ),
+]
+ExposeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--expose",
+        metavar="PORT",
+        help="Publish a port through the jobs proxy (reaching it needs a token).",
+    ),
+]
+ExposePublicOpt = Annotated[
+    list[str] | None,
+    typer.Option("--expose-public", metavar="PORT", help="Publish a port that anyone can reach."),
+]
+
+
 def spec_options(
-    image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run
-) -> SpecOptions:
+    image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
+    *, attempts=None, volumes=None, expose=None, expose_public=None, ssh=False,
+) -> SpecOptions:  # fmt: skip
     return SpecOptions(
         image=image,
         command=list(command or []),
@@ -112,6 +146,11 @@ def spec_options(
         labels=list(label or []),
         name=name,
         dry_run=dry_run,
+        attempts=attempts,
+        volumes=list(volumes or []),
+        expose=list(expose or []),
+        expose_public=list(expose_public or []),
+        ssh=ssh,
     )
 
 
@@ -127,6 +166,13 @@ def run(
     timeout: TimeoutOpt = None,
     label: LabelOpt = None,
     name: NameOpt = None,
+    attempts: AttemptsOpt = None,
+    volume: VolumeOpt = None,
+    expose: ExposeOpt = None,
+    expose_public: ExposePublicOpt = None,
+    ssh: Annotated[
+        bool, typer.Option("--ssh", help="Make the job reachable with `hfjobs ssh`.")
+    ] = False,
     detach: Annotated[
         bool, typer.Option("-d", "--detach", help="Start the job and return at once.")
     ] = False,
@@ -153,8 +199,9 @@ def run(
     app = app_context(ctx)
     out = app.set_output(json=json, quiet=quiet)
     opts = spec_options(
-        image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run
-    )
+        image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
+        attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public, ssh=ssh,
+    )  # fmt: skip
     spec = build_spec(app, opts)
     if dry_run:
         if out.mode == "human":
@@ -164,29 +211,10 @@ def run(
         return
     client = app.client(token)
     ns = app.namespace(namespace)
+    if out.mode == "human":
+        out.info(launch_summary(app, client, spec))
     job = client.create_job(ns, spec)
-    ref = f"{job.owner or ns}/{job.id}"
-    url = client.job_url(job) if job.owner else f"{client.endpoint}/jobs/{ns}/{job.id}"
-    if detach:
-        if out.mode == "json":
-            out.json(job.raw)
-        elif out.mode == "quiet":
-            out.ids([job.id])
-        else:
-            out.result(f"Job {job.id} started")
-            out.line(url)
-            for expose in job.expose_urls:
-                out.line(expose)
-            out.hint(f"Follow its log: hfjobs logs -f {ref}")
-        return
-    if out.mode == "quiet":
-        out.ids([job.id])
-    elif out.mode == "human":
-        out.info(f"Job {job.id} started: {url}")
-    final = follow_to_end(app, client, job.owner or ns, job.id, logs_to_stderr=out.mode != "human")
-    if out.mode == "json":
-        out.json(final.raw)
-    code = report_final(app, final, ref=ref)
+    code = present_started_job(app, client, job, ns, detach=detach)
     if code:
         raise typer.Exit(code)
 

@@ -1,0 +1,1 @@
+complete --command hfjobs --no-files --arguments "(env _HFJOBS_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) hfjobs)" --condition "env _HFJOBS_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) hfjobs"

@@ -1,0 +1,130 @@
+"""Reading a job's resource metrics: the current sample, or following them until the job ends.
+
+The `/metrics` stream has no history (its first event is the current sample), sends one
+`event: metric` a second while the job runs, and does not end when the job does: a read
+timeout followed by a stage check tells. A job that is not running answers 406 (500 on older
+servers); both mean "no metrics", reported as `NotRunning`, never as a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import quote
+
+from hfjobs_cli.api.client import JobsClient
+from hfjobs_cli.api.errors import ApiError, ConnectionFailure, NotAvailable, ServerError
+from hfjobs_cli.api.logs import _chunks, _Ended
+from hfjobs_cli.api.models import Job
+from hfjobs_cli.api.streaming import SseEvent, iter_sse_batches
+
+READ_TIMEOUT = 10.0  # ten missed one-second samples: the job is over or its hardware not ready
+
+
+class NotRunning(ApiError):
+    """The job has no metrics now (406, or 500 from older servers): it is not running."""
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # one place to stub in tests
+
+
+def metric_event(event: SseEvent) -> dict[str, Any] | None:
+    """The sample carried by an SSE event, or None for anything that is not one."""
+    if event.event not in ("metric", "message") or not event.data.startswith("{"):
+        return None
+    try:
+        payload = json.loads(event.data)
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def stream(
+    client: JobsClient, namespace: str, job_id: str, *, read_timeout: float = READ_TIMEOUT
+) -> Iterator[dict[str, Any]]:
+    """Samples as they arrive; ends quietly when the stream ends or stays silent too long."""
+    url = client.http.url(f"/api/jobs/{quote(namespace, safe='')}/{quote(job_id, safe='')}/metrics")
+    try:
+        response = client.http.request(
+            "GET", url, stream=True, timeout=(client.http.timeout[0], read_timeout), retry=False
+        )
+    except NotAvailable as exc:
+        raise NotRunning(exc.message, status=exc.status, url=exc.url) from None
+    except ServerError as exc:
+        if exc.status != 500:
+            raise
+        raise NotRunning(exc.message, status=exc.status, url=exc.url) from None
+    try:
+        for batch in iter_sse_batches(_chunks(response, _Ended())):
+            for event in batch:
+                sample = metric_event(event)
+                if sample is not None:
+                    yield sample
+    finally:
+        response.close()
+
+
+def current(
+    client: JobsClient, namespace: str, job_id: str, *, read_timeout: float = READ_TIMEOUT
+) -> dict[str, Any] | None:
+    """The current sample (the stream's first event), or None if none came within the timeout."""
+    samples = stream(client, namespace, job_id, read_timeout=read_timeout)
+    try:
+        return next(samples, None)
+    finally:
+        samples.close()
+
+
+class MetricsFollower:
+    """Samples of a job until it reaches a final stage; `job` then holds it.
+
+    Reconnects when the stream ends or goes silent while the job is still active (a job marked
+    RUNNING may send nothing until its hardware is ready, and SCHEDULING answers 406).
+    """
+
+    def __init__(
+        self,
+        client: JobsClient,
+        namespace: str,
+        job_id: str,
+        *,
+        read_timeout: float = READ_TIMEOUT,
+        max_failures: int = 5,
+        sleep: Callable[[float], None] | None = None,
+    ):
+        self.client = client
+        self.namespace = namespace
+        self.job_id = job_id
+        self.read_timeout = read_timeout
+        self.max_failures = max_failures
+        self.sleep = sleep or _sleep
+        self.job: Job | None = None
+        self.samples = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        failures = 0
+        while True:
+            try:
+                for sample in stream(
+                    self.client, self.namespace, self.job_id, read_timeout=self.read_timeout
+                ):
+                    failures = 0
+                    self.samples += 1
+                    yield sample
+            except NotRunning:
+                pass
+            except (ConnectionFailure, ServerError):
+                failures += 1
+                if failures > self.max_failures:
+                    raise
+            job = self.client.get_job(self.namespace, self.job_id)
+            if job.is_terminal:
+                self.job = job
+                return
+            self.sleep(1.0 if job.stage == "RUNNING" else 2.0)
+
+
+__all__ = ["READ_TIMEOUT", "MetricsFollower", "NotRunning", "current", "stream"]

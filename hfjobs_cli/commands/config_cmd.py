@@ -1,0 +1,125 @@
+"""`hfjobs config`: defaults for namespace, flavor, timeout and endpoint."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+
+from hfjobs_cli import config
+from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.errors import UsageError
+from hfjobs_cli.options import JsonOpt
+from hfjobs_cli.parsing import parse_duration
+
+config_app = typer.Typer(
+    help="Set defaults for --namespace, --flavor, --timeout and the endpoint.",
+    no_args_is_help=True,
+)
+
+KEYS = sorted(config.CONFIG_KEYS)
+KeyArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="KEY",
+        help=f"One of: {', '.join(KEYS)}.",
+        autocompletion=lambda incomplete: [k for k in KEYS if k.startswith(incomplete)],
+        show_default=False,
+    ),
+]
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _check_key(key: str) -> str:
+    if key not in config.CONFIG_KEYS:
+        raise UsageError(f"Unknown setting '{key}': use one of {', '.join(KEYS)}")
+    return key
+
+
+def validate(key: str, value: str) -> str:
+    """The value as stored, or a UsageError naming what is wrong with it."""
+    value = value.strip()
+    if key == "timeout":
+        parse_duration(value, what="timeout")
+    elif key == "endpoint":
+        value = config.endpoint_from(value)
+    elif not _NAME.match(value):
+        raise UsageError(f"Invalid {key} '{value}': use letters, digits, '-', '_' and '.'")
+    return value
+
+
+@config_app.command("set")
+def set_(
+    ctx: typer.Context, key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")]
+) -> None:
+    """Save a default.
+
+    Examples:
+
+      hfjobs config set namespace my-org
+
+      hfjobs config set timeout 2h
+    """
+    app = app_context(ctx)
+    value = validate(_check_key(key), value)
+    values = dict(app.config)
+    values[key] = value
+    config.save_config(values)
+    app.output.result(f"{key} = {value}")
+
+
+@config_app.command("get")
+def get(ctx: typer.Context, key: KeyArg) -> None:
+    """Print the value in effect for a setting (from the environment, the file or the default).
+
+    Example:
+
+      hfjobs config get flavor
+    """
+    app = app_context(ctx)
+    setting = config.resolve_setting(_check_key(key), None, app.config)
+    if setting.value is not None:
+        app.output.line(setting.value)
+
+
+@config_app.command("unset")
+def unset(ctx: typer.Context, key: KeyArg) -> None:
+    """Remove a saved default.
+
+    Example:
+
+      hfjobs config unset namespace
+    """
+    app = app_context(ctx)
+    values = dict(app.config)
+    if values.pop(_check_key(key), None) is None:
+        app.output.info(f"{key} was not set")
+        return
+    config.save_config(values)
+    app.output.result(f"{key} unset")
+
+
+@config_app.command("list")
+def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """Show every setting, its value and where the value comes from.
+
+    Examples:
+
+      hfjobs config list
+
+      hfjobs config list --json
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json)
+    settings = {key: config.resolve_setting(key, None, app.config) for key in KEYS}
+    if out.mode == "json":
+        out.json({k: {"value": s.value, "source": s.source} for k, s in settings.items()})
+        return
+    rows = [[key, s.value or "--", s.source] for key, s in settings.items()]
+    out.table(["KEY", "VALUE", "SOURCE"], rows)
+    out.hint(f"Config file: {config.config_path()}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(config_app, name="config")

@@ -1,0 +1,180 @@
+"""`hfjobs uv run`: run a Python script with uv, its dependencies installed on the fly."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hfjobs_cli.commands._attach import present_started_job
+from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands._hardware import launch_summary
+from hfjobs_cli.commands._spec import build_spec, masked
+from hfjobs_cli.commands.run import (
+    RUN_CONTEXT,
+    AttemptsOpt,
+    DryRunOpt,
+    EnvFileOpt,
+    EnvOpt,
+    ExposeOpt,
+    ExposePublicOpt,
+    FlavorOpt,
+    LabelOpt,
+    NameOpt,
+    SecretsFileOpt,
+    SecretsOpt,
+    TimeoutOpt,
+    VolumeOpt,
+    spec_options,
+)
+from hfjobs_cli.errors import UsageError
+from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+
+UV_IMAGE = "ghcr.io/astral-sh/uv:python3.12-bookworm"
+SCRIPT_ENV = "HFJOBS_UV_SCRIPT"
+MAX_SCRIPT_BYTES = 64 * 1024  # the script travels base64-encoded in one environment variable
+SCRIPT_SUFFIXES = (".py", ".pyw")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+uv_app = typer.Typer(
+    help="Run Python scripts with uv (dependencies from PEP 723 headers or --with).",
+    no_args_is_help=True,
+)
+
+
+def uv_command(script: str, args: list[str], with_: list[str], python: str | None) -> list[str]:
+    command = ["uv", "run"]
+    for dependency in with_:
+        command += ["--with", dependency]
+    if python:
+        command += ["--python", python]
+    return [*command, script, *args]
+
+
+def local_script(path: Path) -> tuple[str, str]:
+    """(file name, base64 content) of a local script, refused when it is too large."""
+    data = path.read_bytes()
+    if len(data) > MAX_SCRIPT_BYTES:
+        raise UsageError(
+            f"{path} is {len(data) // 1024} KiB: scripts up to {MAX_SCRIPT_BYTES // 1024} KiB travel "
+            "inside the job spec",
+            hint="Publish it (a URL, a Hub repository or a package) and pass that instead",
+        )
+    return _SAFE_NAME.sub("-", path.name), base64.b64encode(data).decode("ascii")
+
+
+@uv_app.command("run", context_settings=RUN_CONTEXT)
+def uv_run(
+    ctx: typer.Context,
+    script: Annotated[
+        str,
+        typer.Argument(
+            metavar="SCRIPT",
+            help="A local .py file, a URL, or a command such as lighteval.",
+            show_default=False,
+        ),
+    ],
+    script_args: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="ARGS...", help="Arguments for the script.", show_default=False),
+    ] = None,
+    with_: Annotated[
+        list[str] | None,
+        typer.Option("--with", metavar="PKG", help="Extra dependency (repeatable)."),
+    ] = None,
+    python: Annotated[
+        str | None,
+        typer.Option(
+            "-p", "--python", metavar="VERSION", help="Python version for uv.", show_default=False
+        ),
+    ] = None,
+    image: Annotated[
+        str, typer.Option("--image", metavar="IMAGE", help="Image with uv in it.")
+    ] = UV_IMAGE,
+    env: EnvOpt = None,
+    env_file: EnvFileOpt = None,
+    secrets: SecretsOpt = None,
+    secrets_file: SecretsFileOpt = None,
+    flavor: FlavorOpt = None,
+    timeout: TimeoutOpt = None,
+    label: LabelOpt = None,
+    name: NameOpt = None,
+    attempts: AttemptsOpt = None,
+    volume: VolumeOpt = None,
+    expose: ExposeOpt = None,
+    expose_public: ExposePublicOpt = None,
+    detach: Annotated[
+        bool, typer.Option("-d", "--detach", help="Start the job and return at once.")
+    ] = False,
+    namespace: NamespaceOpt = None,
+    token: TokenOpt = None,
+    dry_run: DryRunOpt = False,
+    json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run a Python script with uv on Hugging Face hardware.
+
+    SCRIPT is a local .py file (its content travels inside the job spec, up to 64 KiB; its
+    PEP 723 header is honoured by uv), a URL, or a command that uv can run. Options go before
+    SCRIPT; everything after it is the script's. Every `run` option applies.
+
+    Examples:
+
+      hfjobs uv run train.py --epochs 3
+
+      hfjobs uv run --with torch --flavor t4-small -d https://example.com/eval.py
+
+      hfjobs uv run --with lighteval lighteval --help
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json, quiet=quiet)
+    if script.startswith("-"):
+        raise UsageError(f"No such option: {script}", hint="Options go before SCRIPT")
+    args = list(script_args or [])
+    if args[:1] == ["--"]:
+        args = args[1:]
+    extra_env = []
+    path = Path(script)
+    if script.startswith(("http://", "https://")):
+        command = uv_command(script, args, list(with_ or []), python)
+    elif path.suffix in SCRIPT_SUFFIXES or path.is_file():
+        if not path.is_file():
+            raise UsageError(f"uv run {script}: no such file")
+        file_name, encoded = local_script(path)
+        inner = " ".join(uv_command(f'"$d/{file_name}"', [], list(with_ or []), python))
+        # The script's bytes travel in an environment variable; the job decodes them first,
+        # into a folder of its own (two jobs on one machine never share it).
+        command = [
+            "sh", "-c",
+            f'd=$(mktemp -d) && printf %s "${SCRIPT_ENV}" | base64 -d > "$d/{file_name}" && exec {inner} "$@"',
+            "uv-run", *args,
+        ]  # fmt: skip
+        extra_env = [f"{SCRIPT_ENV}={encoded}"]
+    else:
+        command = uv_command(script, args, list(with_ or []), python)
+    opts = spec_options(
+        image, command, [*extra_env, *(env or [])], env_file, secrets, secrets_file, flavor,
+        timeout, label, name, dry_run,
+        attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public,
+    )  # fmt: skip
+    spec = build_spec(app, opts)
+    if dry_run:
+        if out.mode == "human":
+            out.info("Dry run: nothing sent. The request body:")
+        out.json(masked(spec))
+        return
+    client = app.client(token)
+    ns = app.namespace(namespace)
+    if out.mode == "human":
+        out.info(launch_summary(app, client, spec))
+    job = client.create_job(ns, spec)
+    code = present_started_job(app, client, job, ns, detach=detach)
+    if code:
+        raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(uv_app, name="uv")

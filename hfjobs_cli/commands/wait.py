@@ -1,0 +1,256 @@
+"""`hfjobs wait`: block until jobs end; the exit code says how they ended."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+
+from hfjobs_cli.api.errors import NotFoundError
+from hfjobs_cli.api.models import ACTIVE_STAGES, Job
+from hfjobs_cli.commands._common import (
+    app_context,
+    ref_text,
+    resolve_refs,
+    stage_exit_code,
+    worst_exit_code,
+)
+from hfjobs_cli.context import AppContext
+from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.options import (
+    JobIdsArg,
+    JsonOpt,
+    LabelFilterOpt,
+    NameFilterOpt,
+    NamespaceOpt,
+    TokenOpt,
+)
+from hfjobs_cli.output import STAGE_STYLES
+from hfjobs_cli.parsing import merge_name_label, parse_duration, parse_label
+from hfjobs_cli.views import WAIT_COLUMNS, format_duration, wait_row
+
+OptionalJobIdsArg = Annotated[list[str] | None, *JobIdsArg.__metadata__]
+MIN_INTERVAL = 0.5  # seconds: faster polling only loads the API
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # one place to stub in tests
+
+
+def _clock() -> float:
+    return time.monotonic()  # one place to stub in tests
+
+
+def wait(
+    ctx: typer.Context,
+    job_ids: OptionalJobIdsArg = None,
+    label: LabelFilterOpt = None,
+    name: NameFilterOpt = None,
+    timeout: Annotated[
+        str | None,
+        typer.Option(
+            "--timeout",
+            metavar="DURATION",
+            help="Give up after this long (90, 90s, 5m, 1.5h, 1h30m) and exit 124.",
+            show_default=False,
+        ),
+    ] = None,
+    interval: Annotated[
+        str,
+        typer.Option("--interval", metavar="DURATION", help="Time between status checks."),
+    ] = "2s",
+    namespace: NamespaceOpt = None,
+    token: TokenOpt = None,
+    json: JsonOpt = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Print nothing: only the exit code tells.")
+    ] = False,
+) -> None:
+    """Wait until jobs end: exit 0 if all completed, 1 if any failed, 3 if any was cancelled.
+
+    Jobs are given by id, or selected with -l/--label and --name: then every matching job
+    that is running or scheduling when wait starts. Exit 124 when --timeout runs out.
+
+    Examples:
+
+      hfjobs wait 6650a1b2c3d4e5f60718293a && echo "done"
+
+      hfjobs wait -l sweep=lr-search --timeout 2h
+
+      hfjobs run -d -q python:3.12 python train.py | xargs hfjobs wait -q
+    """
+    app = app_context(ctx)
+    out = app.set_output(json=json, quiet=quiet)
+    selected = bool(label) or name is not None
+    if not job_ids and not selected:
+        raise UsageError(
+            "Give the jobs to wait for: job ids, or -l/--label KEY=VALUE or --name NAME"
+        )
+    if job_ids and selected:
+        raise UsageError("Use either job ids or -l/--label/--name, not both")
+    limit = parse_duration(timeout, what="--timeout") if timeout is not None else None
+    every = parse_duration(interval, what="--interval")
+    if every < MIN_INTERVAL:
+        raise UsageError(f"Invalid --interval '{interval}': it must be at least {MIN_INTERVAL}s")
+    labels = merge_name_label(
+        dict(parse_label(item, require_value=True) for item in label or []), name
+    )
+    refs = dict.fromkeys(resolve_refs(app, job_ids, namespace)) if job_ids else {}
+    client = app.client(token)
+    start = _clock()
+    if selected:
+        ns = app.namespace(namespace)
+        jobs = {
+            (ns, j.id): j for j in client.list_jobs(ns, stages=list(ACTIVE_STAGES), labels=labels)
+        }
+        if not jobs:
+            filters = ", ".join(f"{k}={v}" for k, v in labels.items())
+            out.info(f"No running or scheduling jobs in {ns} match {filters}: nothing to wait for")
+            if out.mode == "json":
+                out.json([])
+            return
+    else:
+        jobs = _first_look(app, list(refs))
+    code = _wait(app, jobs, start=start, limit=limit, every=every)
+    if code:
+        raise typer.Exit(code)
+
+
+def _first_look(app: AppContext, refs: list[tuple[str, str]]) -> dict[tuple[str, str], Job]:
+    """Every job as it is now; unknown ids are reported together before any waiting (exit 5)."""
+    client = app.client()
+    jobs: dict[tuple[str, str], Job] = {}
+    missing = []
+    for ns, ident in refs:
+        try:
+            jobs[(ns, ident)] = client.get_job(ns, ident)
+        except NotFoundError:
+            missing.append(ref_text(ns, ident))
+    if missing:
+        for ref in missing:
+            app.output.error(f"Job {ref} not found")
+        raise CliError(
+            f"Not waiting: {len(missing)} of {len(refs)} jobs not found",
+            hint="Check the ids and the namespace (ids may be written NAMESPACE/ID)",
+            code=ExitCode.NOT_FOUND,
+        )
+    return jobs
+
+
+def _wait(
+    app: AppContext,
+    jobs: dict[tuple[str, str], Job],
+    *,
+    start: float,
+    limit: float | None,
+    every: float,
+) -> int:
+    out = app.output
+    client = app.client()
+    stream_rows = out.mode == "human" and not out.stdout_is_terminal
+    finished: set[tuple[str, str]] = set()
+    timed_out = False
+    try:
+        if stream_rows:
+            out.table_line(WAIT_COLUMNS)
+        with out.live_table(transient=True) if out.mode != "quiet" else _quiet() as live:
+            first = True
+            while True:
+                for key, job in jobs.items():
+                    if key in finished:
+                        continue
+                    if not first and not job.is_terminal:
+                        job = jobs[key] = _poll(client, key, job)
+                    if job.is_terminal:
+                        finished.add(key)
+                        if stream_rows:
+                            out.table_line(wait_row(job))
+                first = False
+                elapsed = _clock() - start
+                live.update(
+                    ("ID", "NAME", "STAGE", "MESSAGE"),
+                    [[j.id, j.name or "--", j.stage, j.message or ""] for j in jobs.values()],
+                    styles={2: [STAGE_STYLES.get(j.stage) for j in jobs.values()]},
+                    note=_note(len(finished), len(jobs), elapsed, limit),
+                )
+                if len(finished) == len(jobs):
+                    break
+                if limit is not None and elapsed >= limit:
+                    timed_out = True
+                    break
+                pause = every if limit is None else max(0.0, min(every, limit - elapsed))
+                _sleep(pause)
+    except KeyboardInterrupt:
+        out.warn("Stopped waiting: the jobs keep running")
+        raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
+    return _report(app, list(jobs.values()), timed_out=timed_out, limit=limit)
+
+
+def _poll(client, key: tuple[str, str], last: Job) -> Job:
+    """The job now (through the client's retries); a job that vanished counts as DELETED."""
+    try:
+        return client.get_job(*key)
+    except NotFoundError:
+        raw = dict(last.raw)
+        raw["status"] = {**(raw.get("status") or {}), "stage": "DELETED"}
+        raw["status"]["message"] = "the job no longer exists"
+        return Job.from_api(raw)
+
+
+def _note(done: int, total: int, elapsed: float, limit: float | None) -> str:
+    text = f"{done} of {total} finished; waiting {format_duration(elapsed)}"
+    if limit is not None:
+        text += f" of {format_duration(limit)}"
+    return text + " (Ctrl-C stops waiting, the jobs keep running)"
+
+
+def _report(app: AppContext, jobs: list[Job], *, timed_out: bool, limit: float | None) -> int:
+    out = app.output
+    if out.mode == "json":
+        out.json([job.raw for job in jobs])
+    elif out.mode == "human" and out.stdout_is_terminal:
+        out.table(
+            WAIT_COLUMNS,
+            [wait_row(job) for job in jobs],
+            styles={1: [STAGE_STYLES.get(job.stage) for job in jobs]},
+        )
+    if timed_out:
+        running = [job for job in jobs if not job.is_terminal]
+        if out.mode != "quiet":
+            listed = ", ".join(f"{job.id} ({job.stage})" for job in running)
+            out.error(
+                f"Timed out after {format_duration(limit)}: {len(running)} of {len(jobs)} "
+                f"jobs still running: {listed}"
+            )
+            out.hint("The jobs keep running; wait again or cancel them with `hfjobs cancel`")
+        return ExitCode.WAIT_TIMEOUT
+    failed = [job for job in jobs if job.stage != "COMPLETED"]
+    if out.mode != "quiet":
+        if not failed:
+            what = f"Job {jobs[0].id}" if len(jobs) == 1 else f"All {len(jobs)} jobs"
+            out.info(f"{what} completed")
+        else:
+            listed = ", ".join(
+                f"{job.id} ({job.stage}{': ' + job.message if job.message else ''})"
+                for job in failed
+            )
+            out.error(f"{len(failed)} of {len(jobs)} jobs did not complete: {listed}")
+    return worst_exit_code([stage_exit_code(job.stage) for job in jobs])
+
+
+class _quiet:
+    """No live table with -q: nothing at all is printed."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, *args, **kwargs) -> None:
+        pass
+
+
+def register(app: typer.Typer) -> None:
+    app.command("wait")(wait)

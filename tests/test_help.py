@@ -1,0 +1,91 @@
+"""Help is the first manual: every command has a summary and an example, the root help lists
+exit codes and environment variables, snapshots catch unintended changes, and the README has a
+section for every command (and no section for a command that does not exist)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from hfjobs_cli.main import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOTS = ROOT / "tests" / "snapshots" / "help"
+
+
+def walk(typer_app, prefix=()):
+    """(path, help text) of every visible command and group, from typer's public registries."""
+    for info in typer_app.registered_commands:
+        if info.hidden:
+            continue
+        name = info.name or info.callback.__name__.replace("_", "-")
+        yield (*prefix, name), info.help or info.callback.__doc__ or ""
+    for group in typer_app.registered_groups:
+        sub = group.typer_instance
+        name = group.name or sub.info.name
+        yield (*prefix, name), group.help or sub.info.help or ""
+        yield from walk(sub, (*prefix, name))
+
+
+COMMANDS = sorted(walk(app))
+LEAVES = [path for path, _ in COMMANDS if not any(p[: len(path)] == path and p != path for p, _ in COMMANDS)]
+
+
+def test_the_tree_is_not_empty():
+    names = {" ".join(p) for p, _ in COMMANDS}
+    assert {"run", "ps", "inspect", "logs", "cancel", "login", "emulator serve", "config set"} <= names
+
+
+@pytest.mark.parametrize("path,text", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_has_a_summary(path, text):
+    summary = text.strip().splitlines()[0] if text.strip() else ""
+    assert summary, f"{' '.join(path)} has no help"
+    assert summary.endswith("."), f"{' '.join(path)}: the summary should be a sentence: {summary!r}"
+    assert summary[0].isupper()
+
+
+@pytest.mark.parametrize("path", LEAVES, ids=[" ".join(p) for p in LEAVES])
+def test_every_command_has_an_example(cli, path):
+    result = cli(*path, "--help")
+    assert result.exit_code == 0
+    assert re.search(r"Examples?:", result.stdout), f"{' '.join(path)} --help has no example"
+    assert f"hfjobs {path[0]}" in result.stdout or "eval" in result.stdout
+
+
+def test_root_help_lists_exit_codes_and_environment(cli):
+    out = cli("--help").stdout
+    for code in (0, 1, 2, 3, 4, 5, 6, 124, 130):
+        assert re.search(rf"^\s+{code}\s+\w", out, re.M), code
+    for var in ("HF_TOKEN", "HF_ENDPOINT", "HFJOBS_LOCAL", "NO_COLOR"):
+        assert var in out
+
+
+def _snapshot_name(path):
+    return "_".join(path) or "root"
+
+
+@pytest.mark.parametrize("path", [()] + [p for p, _ in COMMANDS], ids=lambda p: " ".join(p) or "root")
+def test_help_snapshots(cli, path):
+    """Regenerate with UPDATE_SNAPSHOTS=1 after an intended change."""
+    text = "\n".join(line.rstrip() for line in cli(*path, "--help").stdout.splitlines()) + "\n"
+    file = SNAPSHOTS / f"{_snapshot_name(path)}.txt"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text)
+    assert file.exists(), f"no snapshot for {path}: run with UPDATE_SNAPSHOTS=1"
+    assert text == file.read_text()
+
+
+def test_readme_has_a_section_for_every_command_and_no_other():
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"^#{3,4} .*?`hfjobs ([a-z][a-z -]*?)`", readme, re.M))
+    documented |= {m for h in re.findall(r"^#{3,4} (.*)$", readme, re.M) for m in re.findall(r"`hfjobs ([a-z][a-z -]*?)`", h)}
+    top_level = {p[0] for p, _ in COMMANDS}
+    for command in top_level:
+        assert any(d == command or d.startswith(command + " ") for d in documented), f"README: no section for {command}"
+    every = {" ".join(p) for p, _ in COMMANDS}
+    for name in documented:
+        assert name in every, f"README documents `hfjobs {name}`, which does not exist"

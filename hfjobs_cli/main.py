@@ -43,17 +43,36 @@ Examples:
   hfjobs logs -f 6650a1b2c3d4e5f60718293a
 """
 
-app = typer.Typer(
-    name="hfjobs",
-    help="Run and manage Hugging Face Jobs from the terminal, scripts and CI.",
-    epilog=EPILOG,
-    rich_markup_mode=None,
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
+# Every top-level command: its module under hfjobs_cli/commands and its one-line summary, in
+# the order of the root help (typer lists plain commands first, then groups). Only the module of the command being run is imported, so
+# `hfjobs ps --help` builds one command, and the root help and command-name completion build
+# none; tests/test_help.py checks these summaries against the commands' own docstrings.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("run", "Run a command in a Docker image or a Space on Hugging Face hardware."),
+    "ps": ("ps", "List jobs, newest first: running and scheduling ones unless -a or --status."),
+    "inspect": ("inspect", "Show the status, timings, spec and URL of jobs."),
+    "logs": ("logs", "Print the log lines a job has written so far, or follow them with -f."),
+    "cancel": ("cancel", "Cancel jobs; an unknown id is reported and the others are still cancelled."),
+    "wait": ("wait", "Wait until jobs end: exit 0 if all completed, 1 if any failed, 3 if any was cancelled."),
+    "rerun": ("rerun", "Run a job again, as it was (the Hub duplicates it) or with overrides."),
+    "stats": ("stats", "Show the CPU, memory, network and GPU use of running jobs."),
+    "labels": ("edit", "Show or replace a job's labels (the name is the `name` label)."),
+    "expose": ("edit", "Replace the ports a running job publishes through the jobs proxy, and print their URLs."),
+    "ssh": ("ssh", "Open a shell in a job started with --ssh, waiting until it runs."),
+    "hardware": ("hardware", "List the hardware flavors with their CPU, memory, accelerator and price."),
+    "login": ("auth", "Save a Hugging Face token for hfjobs, after checking it with the Hub."),
+    "logout": ("auth", "Remove the token that `hfjobs login` saved."),
+    "whoami": ("auth", "Show who the token belongs to, its organisations, and where the token came from."),
+    "completion": ("completion_cmd", "Print the Tab-completion script for a shell; your rc files are left alone."),
+    # groups: typer lists them after the commands
+    "uv": ("uv", "Run Python scripts with uv (dependencies from PEP 723 headers or --with)."),
+    "schedule": ("schedule", "Run jobs on a cron schedule: create, list, inspect, pause, trigger."),
+    "webhook": ("webhook", "Start jobs when a watched model, dataset, Space, user or org changes."),
+    "config": ("config_cmd", "Set defaults for --namespace, --flavor, --timeout and the endpoint."),
+    "emulator": ("emulator", "Run the Jobs API locally: no account, jobs run on this machine."),
+}  # fmt: skip
+ALIASES = {"ls": "ps"}  # hidden spellings of a command
+ROOT_FLAGS = {"--local", "--version", "-h", "--help"}
 
 
 def _version(value: bool) -> None:
@@ -62,7 +81,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     local: Annotated[
@@ -84,37 +102,88 @@ def root(
     ctx.obj = AppContext(local=local)
 
 
-def _register() -> None:
-    from hfjobs_cli.commands import (
-        auth,
-        cancel,
-        completion_cmd,
-        config_cmd,
-        edit,
-        emulator,
-        hardware,
-        inspect,
-        logs,
-        ps,
-        rerun,
-        run,
-        schedule,
-        ssh,
-        stats,
-        uv,
-        wait,
-        webhook,
+def _new_app() -> typer.Typer:
+    app = typer.Typer(
+        name="hfjobs",
+        help="Run and manage Hugging Face Jobs from the terminal, scripts and CI.",
+        epilog=EPILOG,
+        rich_markup_mode=None,
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
-
-    # The order of the root help: the job lifecycle first, then the toolbox, then the rest.
-    for module in (
-        run, ps, inspect, logs, cancel, wait, rerun, stats, edit, ssh, uv, hardware,
-        schedule, webhook, auth, config_cmd, completion_cmd, emulator,
-    ):  # fmt: skip
-        module.register(app)
+    app.callback()(root)
+    return app
 
 
-_register()
+def _register_module(app: typer.Typer, module_name: str) -> None:
+    import importlib
+
+    importlib.import_module(f"hfjobs_cli.commands.{module_name}").register(app)
+
+
+def make_app(command: str | None = None) -> typer.Typer:
+    """The app with every command (`command=None`) or with one command's module only.
+
+    With only one module the root help would be wrong, so main() asks for that only when a
+    command was named; everything else (root help, errors, command-name completion) gets
+    `stub_app()`, whose commands carry the summaries but import nothing.
+    """
+    app = _new_app()
+    modules = (
+        [COMMANDS[command][0]] if command else list(dict.fromkeys(m for m, _ in COMMANDS.values()))
+    )
+    for module_name in modules:
+        _register_module(app, module_name)
+    return app
+
+
+def _stub() -> None:  # pragma: no cover - replaced by the real command before it could run
+    raise AssertionError("a stub command ran")
+
+
+def stub_app() -> typer.Typer:
+    app = _new_app()
+    for name, (_module, summary) in COMMANDS.items():
+        app.command(name, help=summary, add_help_option=False)(_stub)
+    return app
+
+
+def _words() -> tuple[list[str], bool]:
+    """The words being completed on a Tab press, and whether the last one is still being typed."""
+    if "COMP_WORDS" in os.environ:  # bash
+        words = os.environ["COMP_WORDS"].split()
+        try:
+            cword = int(os.environ.get("COMP_CWORD", len(words)))
+        except ValueError:
+            cword = len(words)
+        return words[1:cword], True
+    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")  # zsh, fish, powershell
+    words = line.split()[1:]
+    if words and not line.endswith(" "):
+        return words[:-1], True
+    return words, True
+
+
+def command_of(args: list[str]) -> str | None:
+    """The top-level command that `args` (or the words of a Tab press) name, if any."""
+    if COMPLETE_VAR in os.environ:
+        args, _partial = _words()
+    for arg in args:
+        if arg in ROOT_FLAGS:
+            continue
+        if arg.startswith("-"):
+            return None
+        name = ALIASES.get(arg, arg)
+        return name if name in COMMANDS else None
+    return None
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    command = command_of(args)
+    return make_app(command) if command else stub_app()
 
 
 COMPLETE_VAR = "_HFJOBS_COMPLETE"
@@ -146,13 +215,19 @@ def _debug() -> bool:
     )
 
 
+def _one_line(text: str) -> str:
+    """Control characters (a newline in a bad input, an escape sequence from a server) shown
+    as escapes, so an error stays one line and cannot drive the terminal."""
+    return "".join(repr(c)[1:-1] if c < " " or c == "\x7f" else c for c in text)
+
+
 def _print_error(message: str, hint: str | None = None) -> None:
     from hfjobs_cli.output import Output
 
     out = Output()
-    out.error(message)
+    out.error(_one_line(message))
     if hint:
-        out.hint(hint)
+        out.hint(_one_line(hint))
 
 
 def _api_error(exc: Exception) -> tuple[str, str | None, int]:
@@ -205,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     if COMPLETE_VAR in os.environ:
         _enable_completion()
     try:
-        result = app(args=args, prog_name="hfjobs", standalone_mode=False)
+        result = app_for(args)(args=args, prog_name="hfjobs", standalone_mode=False)
         return result if isinstance(result, int) else ExitCode.OK
     except CliError as exc:
         if exc.code == ExitCode.INTERRUPTED and exc.message == "Interrupted":

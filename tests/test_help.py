@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from hfjobs_cli.main import app
+from hfjobs_cli.main import COMMANDS, make_app, stub_app
+
+app = make_app()
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = ROOT / "tests" / "snapshots" / "help"
@@ -30,16 +32,28 @@ def walk(typer_app, prefix=()):
         yield from walk(sub, (*prefix, name))
 
 
-COMMANDS = sorted(walk(app))
-LEAVES = [path for path, _ in COMMANDS if not any(p[: len(path)] == path and p != path for p, _ in COMMANDS)]
+COMMANDS_AND_GROUPS = [(p, t) for p, t in walk(app) if len(p) == 1]
+TREE = sorted(walk(app))
+LEAVES = [
+    path for path, _ in TREE if not any(p[: len(path)] == path and p != path for p, _ in TREE)
+]
 
 
 def test_the_tree_is_not_empty():
-    names = {" ".join(p) for p, _ in COMMANDS}
-    assert {"run", "ps", "inspect", "logs", "cancel", "login", "emulator serve", "config set"} <= names
+    names = {" ".join(p) for p, _ in TREE}
+    assert {
+        "run",
+        "ps",
+        "inspect",
+        "logs",
+        "cancel",
+        "login",
+        "emulator serve",
+        "config set",
+    } <= names
 
 
-@pytest.mark.parametrize("path,text", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+@pytest.mark.parametrize("path,text", TREE, ids=[" ".join(p) for p, _ in TREE])
 def test_every_command_has_a_summary(path, text):
     summary = text.strip().splitlines()[0] if text.strip() else ""
     assert summary, f"{' '.join(path)} has no help"
@@ -55,6 +69,39 @@ def test_every_command_has_an_example(cli, path):
     assert f"hfjobs {path[0]}" in result.stdout or "eval" in result.stdout
 
 
+def test_the_lazy_registry_matches_the_commands():
+    """main.COMMANDS (used so that a start imports one command module) agrees with the tree."""
+    top = {path[0]: text.strip().splitlines()[0] for path, text in COMMANDS_AND_GROUPS}
+    assert list(top) == list(COMMANDS)
+    assert {name: summary for name, (_m, summary) in COMMANDS.items()} == top
+
+
+def test_the_stub_root_help_is_the_real_one(cli):
+    """The root help comes from stubs that import no command module; it must not differ."""
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    real = runner.invoke(make_app(), ["--help"], prog_name="hfjobs", env={"COLUMNS": "100"})
+    stub = runner.invoke(stub_app(), ["--help"], prog_name="hfjobs", env={"COLUMNS": "100"})
+    assert real.exit_code == stub.exit_code == 0
+    assert stub.stdout == real.stdout
+
+
+def test_a_command_imports_only_its_own_module():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contextlib, io; from hfjobs_cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['ps', '--help'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('hfjobs_cli.commands.') and not m.split('.')[-1].startswith('_')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "['hfjobs_cli.commands.ps']"
+
+
 def test_root_help_lists_exit_codes_and_environment(cli):
     out = cli("--help").stdout
     for code in (0, 1, 2, 3, 4, 5, 6, 124, 130):
@@ -67,7 +114,7 @@ def _snapshot_name(path):
     return "_".join(path) or "root"
 
 
-@pytest.mark.parametrize("path", [()] + [p for p, _ in COMMANDS], ids=lambda p: " ".join(p) or "root")
+@pytest.mark.parametrize("path", [()] + [p for p, _ in TREE], ids=lambda p: " ".join(p) or "root")
 def test_help_snapshots(cli, path):
     """Regenerate with UPDATE_SNAPSHOTS=1 after an intended change."""
     text = "\n".join(line.rstrip() for line in cli(*path, "--help").stdout.splitlines()) + "\n"
@@ -82,10 +129,16 @@ def test_help_snapshots(cli, path):
 def test_readme_has_a_section_for_every_command_and_no_other():
     readme = (ROOT / "README.md").read_text()
     documented = set(re.findall(r"^#{3,4} .*?`hfjobs ([a-z][a-z -]*?)`", readme, re.M))
-    documented |= {m for h in re.findall(r"^#{3,4} (.*)$", readme, re.M) for m in re.findall(r"`hfjobs ([a-z][a-z -]*?)`", h)}
-    top_level = {p[0] for p, _ in COMMANDS}
+    documented |= {
+        m
+        for h in re.findall(r"^#{3,4} (.*)$", readme, re.M)
+        for m in re.findall(r"`hfjobs ([a-z][a-z -]*?)`", h)
+    }
+    top_level = {p[0] for p, _ in TREE}
     for command in top_level:
-        assert any(d == command or d.startswith(command + " ") for d in documented), f"README: no section for {command}"
-    every = {" ".join(p) for p, _ in COMMANDS}
+        assert any(d == command or d.startswith(command + " ") for d in documented), (
+            f"README: no section for {command}"
+        )
+    every = {" ".join(p) for p, _ in TREE}
     for name in documented:
         assert name in every, f"README documents `hfjobs {name}`, which does not exist"

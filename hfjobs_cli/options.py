@@ -48,6 +48,15 @@ JobIdsArg = Annotated[
         show_default=False,
     ),
 ]
+OptionalJobIdsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="ID...",
+        help="Job ids, or NAMESPACE/ID as copied from the website.",
+        autocompletion=completion.complete_job_id,
+        show_default=False,
+    ),
+]
 LabelFilterOpt = Annotated[
     list[str] | None,
     typer.Option(

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from hfjobs_cli import completion as _completion
 from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.api.models import ACTIVE_STAGES
 from hfjobs_cli.commands._common import app_context, confirm, ref_text, resolve_refs
@@ -16,6 +15,7 @@ from hfjobs_cli.options import (
     LabelFilterOpt,
     NameFilterOpt,
     NamespaceOpt,
+    OptionalJobIdsArg,
     QuietOpt,
     TokenOpt,
     YesOpt,
@@ -23,20 +23,10 @@ from hfjobs_cli.options import (
 from hfjobs_cli.parsing import merge_name_label, parse_label
 from hfjobs_cli.views import JOB_COLUMNS, job_row
 
-OptionalJobIds = Annotated[
-    list[str] | None,
-    typer.Argument(
-        metavar="[ID]...",
-        help="Job ids, or NAMESPACE/ID as copied from the website.",
-        autocompletion=_completion.complete_job_id,
-        show_default=False,
-    ),
-]
-
 
 def cancel(
     ctx: typer.Context,
-    job_ids: OptionalJobIds = None,
+    job_ids: OptionalJobIdsArg = None,
     label: LabelFilterOpt = None,
     name: NameFilterOpt = None,
     all_: Annotated[

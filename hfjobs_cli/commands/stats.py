@@ -15,7 +15,7 @@ from hfjobs_cli.api.errors import ApiError, NotFoundError
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
 from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
-from hfjobs_cli.options import JobIdsArg, JsonOpt, NamespaceOpt, TokenOpt
+from hfjobs_cli.options import JsonOpt, NamespaceOpt, OptionalJobIdsArg, TokenOpt
 from hfjobs_cli.output import Output
 from hfjobs_cli.views import (
     STATS_COLUMNS,
@@ -25,7 +25,6 @@ from hfjobs_cli.views import (
     waiting_rows,
 )
 
-OptionalJobIdsArg = Annotated[list[str] | None, *JobIdsArg.__metadata__]
 HISTORY = 12  # samples per sparkline: the last dozen seconds
 WORKERS = 8  # parallel snapshot reads, below the connection pool's size
 MIN_REDRAW = 0.1  # seconds between redraws: at most ten a second

@@ -19,18 +19,17 @@ from hfjobs_cli.commands._common import (
 from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.options import (
-    JobIdsArg,
     JsonOpt,
     LabelFilterOpt,
     NameFilterOpt,
     NamespaceOpt,
+    OptionalJobIdsArg,
     TokenOpt,
 )
 from hfjobs_cli.output import STAGE_STYLES
 from hfjobs_cli.parsing import merge_name_label, parse_duration, parse_label
 from hfjobs_cli.views import WAIT_COLUMNS, format_duration, wait_row
 
-OptionalJobIdsArg = Annotated[list[str] | None, *JobIdsArg.__metadata__]
 MIN_INTERVAL = 0.5  # seconds: faster polling only loads the API
 
 

@@ -7,6 +7,7 @@ durations, env files, labels and secrets the same way, before anything is sent.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,9 @@ class SpecOptions:
     expose: list[str] = field(default_factory=list)
     expose_public: list[str] = field(default_factory=list)
     ssh: bool = False
+    network_group: str | None = None
+    network_aliases: list[str] = field(default_factory=list)
+    resource_group_id: str | None = None
 
 
 def split_command(image: str, command: list[str] | None) -> tuple[str, list[str]]:
@@ -130,6 +134,10 @@ def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
         spec["expose"] = expose_body(opts.expose, opts.expose_public)
     if opts.ssh:
         spec["ssh"] = {"enabled": True}
+    if opts.network_group or opts.network_aliases:
+        spec["network"] = network_body(opts.network_group, opts.network_aliases)
+    if opts.resource_group_id:
+        spec["resourceGroupId"] = opts.resource_group_id
     spec["labels"] = with_request_id(labels)
     return spec
 
@@ -137,6 +145,28 @@ def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
 def with_request_id(labels: dict[str, str]) -> dict[str, str]:
     """The labels plus a fresh `hfjobs-request-id`, which makes a create safe to retry."""
     return {**labels, REQUEST_ID_LABEL: api_client.new_request_id()}
+
+
+_NETWORK_NAME = re.compile(r"^[a-z0-9-]+$")
+
+
+def network_body(group: str | None, aliases: list[str]) -> dict[str, object]:
+    """`{"group", "aliases"}`: lowercase letters, digits and dashes; aliases need a group."""
+    if not group:
+        raise UsageError("--network-alias needs --network-group")
+    if not _NETWORK_NAME.match(group) or len(group) > 46:
+        raise UsageError(
+            f"Invalid --network-group '{group}': lowercase letters, digits and '-', at most 46"
+        )
+    for alias in aliases:
+        if not _NETWORK_NAME.match(alias) or len(alias) > 34:
+            raise UsageError(
+                f"Invalid --network-alias '{alias}': lowercase letters, digits and '-', at most 34"
+            )
+    body: dict[str, object] = {"group": group}
+    if aliases:
+        body["aliases"] = list(dict.fromkeys(aliases))
+    return body
 
 
 def expose_body(ports: list[str], public: list[str]) -> dict[str, list[int]]:

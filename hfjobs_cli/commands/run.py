@@ -133,6 +133,7 @@ ExposePublicOpt = Annotated[
 def spec_options(
     image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
     *, attempts=None, volumes=None, expose=None, expose_public=None, ssh=False,
+    network_group=None, network_aliases=None, resource_group_id=None,
 ) -> SpecOptions:  # fmt: skip
     return SpecOptions(
         image=image,
@@ -151,6 +152,9 @@ def spec_options(
         expose=list(expose or []),
         expose_public=list(expose_public or []),
         ssh=ssh,
+        network_group=network_group,
+        network_aliases=list(network_aliases or []),
+        resource_group_id=resource_group_id,
     )
 
 
@@ -173,6 +177,32 @@ def run(
     ssh: Annotated[
         bool, typer.Option("--ssh", help="Make the job reachable with `hfjobs ssh`.")
     ] = False,
+    network_group: Annotated[
+        str | None,
+        typer.Option(
+            "--network-group",
+            metavar="GROUP",
+            help="Join a network group shared with other jobs.",
+            show_default=False,
+        ),
+    ] = None,
+    network_alias: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--network-alias",
+            metavar="ALIAS",
+            help="A name this job answers to in its network group (repeatable).",
+        ),
+    ] = None,
+    resource_group_id: Annotated[
+        str | None,
+        typer.Option(
+            "--resource-group-id",
+            metavar="ID",
+            help="Enterprise resource group billed for the job.",
+            show_default=False,
+        ),
+    ] = None,
     detach: Annotated[
         bool, typer.Option("-d", "--detach", help="Start the job and return at once.")
     ] = False,
@@ -201,6 +231,7 @@ def run(
     opts = spec_options(
         image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
         attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public, ssh=ssh,
+        network_group=network_group, network_aliases=network_alias, resource_group_id=resource_group_id,
     )  # fmt: skip
     spec = build_spec(app, opts)
     if dry_run:

@@ -31,8 +31,26 @@ def test_hardware_table_filters_and_json(cli, api):
     result = cli("hardware")  # public: no token needed
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split("\t") == ["NAME", "PRETTY NAME", "CPU", "RAM", "ACCELERATOR", "STORAGE", "$/HOUR", "$/MINUTE"]
-    assert lines[2].split("\t") == ["t4-small", "Nvidia T4 - small", "4 vCPU", "15 GB", "1x T4 (16 GB)", "50 GB", "$0.40", "$0.0067"]
+    assert lines[0].split("\t") == [
+        "NAME",
+        "PRETTY NAME",
+        "CPU",
+        "RAM",
+        "ACCELERATOR",
+        "STORAGE",
+        "$/HOUR",
+        "$/MINUTE",
+    ]
+    assert lines[2].split("\t") == [
+        "t4-small",
+        "Nvidia T4 - small",
+        "4 vCPU",
+        "15 GB",
+        "1x T4 (16 GB)",
+        "50 GB",
+        "$0.40",
+        "$0.0067",
+    ]
     assert lines[3].split("\t")[5] == "--"  # no storage given
     stub_hardware(api)
     gpu = cli("hardware", "--gpu", "--max-price", "1", "--json")
@@ -60,7 +78,13 @@ def test_run_extra_options_land_in_the_body(cli, api, logged_in):
         attempts=3,
         volumes=[
             {"type": "dataset", "source": "org/ds", "mountPath": "/data"},
-            {"type": "bucket", "source": "org/b", "path": "sub", "mountPath": "/mnt", "readOnly": True},
+            {
+                "type": "bucket",
+                "source": "org/b",
+                "path": "sub",
+                "mountPath": "/mnt",
+                "readOnly": True,
+            },
             {"type": "model", "source": "org/m", "revision": "v1", "mountPath": "/model"},
         ],
         expose={"ports": [8000, 9000], "portsPublic": [9000]},
@@ -100,8 +124,23 @@ def test_run_extra_options_bad_input(cli, api, logged_in, args, message):
 def test_run_summary_shows_the_maximum_cost(cli, api, logged_in):
     stub_hardware(api)
     api.post(JOBS, json=make_job())
-    result = cli("run", "-d", "--namespace", "alice", "--flavor", "a100-large", "--timeout", "2h", "python:3.12", "python", "t.py")
-    assert "Starting python:3.12 on a100-large ($2.50/hour; at most $5.00 for the 2h timeout)" in result.stderr
+    result = cli(
+        "run",
+        "-d",
+        "--namespace",
+        "alice",
+        "--flavor",
+        "a100-large",
+        "--timeout",
+        "2h",
+        "python:3.12",
+        "python",
+        "t.py",
+    )
+    assert (
+        "Starting python:3.12 on a100-large ($2.50/hour; at most $5.00 for the 2h timeout)"
+        in result.stderr
+    )
 
 
 def test_inspect_and_ps_wide_show_the_cost(cli, api, logged_in):
@@ -141,7 +180,21 @@ def test_rerun_with_overrides_builds_a_new_spec(cli, api, logged_in, monkeypatch
         "labels": {"team": "ml", "name": "bigger", "hfjobs-request-id": "rid0"},
     }  # fmt: skip
     api.post(JOBS, json=make_job(), match=[matchers.json_params_matcher(body)])
-    result = cli("rerun", "-d", "--flavor", "t4-small", "--timeout", "1h", "-e", "B=2", "-s", "DB", "--name", "bigger", f"alice/{'b' * 24}")
+    result = cli(
+        "rerun",
+        "-d",
+        "--flavor",
+        "t4-small",
+        "--timeout",
+        "1h",
+        "-e",
+        "B=2",
+        "-s",
+        "DB",
+        "--name",
+        "bigger",
+        f"alice/{'b' * 24}",
+    )
     assert result.exit_code == 0, result.stderr
     assert "a rerun of" in result.stdout
 
@@ -160,12 +213,24 @@ def test_labels_show_replace_name_and_clear(cli, api, logged_in):
     url = f"{JOBS}/{'d' * 24}"
     api.get(url, json=job)
     assert cli("labels", f"alice/{'d' * 24}").stdout == "team=ml, name=x\n"
-    api.put(f"{url}/labels", json=make_job(labels={"a": "1"}), match=[matchers.json_params_matcher({"labels": {"a": "1"}})])
+    api.put(
+        f"{url}/labels",
+        json=make_job(labels={"a": "1"}),
+        match=[matchers.json_params_matcher({"labels": {"a": "1"}})],
+    )
     assert cli("labels", f"alice/{'d' * 24}", "-l", "a=1").exit_code == 0
     api.get(url, json=job)
-    api.put(f"{url}/labels", json=job, match=[matchers.json_params_matcher({"labels": {"team": "ml", "name": "y"}})])
+    api.put(
+        f"{url}/labels",
+        json=job,
+        match=[matchers.json_params_matcher({"labels": {"team": "ml", "name": "y"}})],
+    )
     assert cli("labels", f"alice/{'d' * 24}", "--name", "y").exit_code == 0
-    api.put(f"{url}/labels", json=make_job(labels={}), match=[matchers.json_params_matcher({"labels": {}})])
+    api.put(
+        f"{url}/labels",
+        json=make_job(labels={}),
+        match=[matchers.json_params_matcher({"labels": {}})],
+    )
     assert "(no labels)" in cli("labels", f"alice/{'d' * 24}", "--clear").stdout
     bad = cli("labels", f"alice/{'d' * 24}", "--clear", "-l", "a=1")
     assert bad.exit_code == 2
@@ -173,12 +238,23 @@ def test_labels_show_replace_name_and_clear(cli, api, logged_in):
 
 def test_expose_replaces_ports_and_prints_urls(cli, api, logged_in):
     url = f"{JOBS}/{'e' * 24}/expose"
-    job = make_job(status={"stage": "RUNNING", "exposeUrls": ["https://e--8000.hf.jobs", "https://e--7860.hf.jobs"]})
-    api.put(url, json=job, match=[matchers.json_params_matcher({"ports": [8000, 7860], "portsPublic": [7860]})])
+    job = make_job(
+        status={
+            "stage": "RUNNING",
+            "exposeUrls": ["https://e--8000.hf.jobs", "https://e--7860.hf.jobs"],
+        }
+    )
+    api.put(
+        url,
+        json=job,
+        match=[matchers.json_params_matcher({"ports": [8000, 7860], "portsPublic": [7860]})],
+    )
     result = cli("expose", f"alice/{'e' * 24}", "8000", "--public", "7860")
     assert result.exit_code == 0, result.stderr
     assert "https://e--7860.hf.jobs" in result.stdout
-    api.put(url, json=make_job(), match=[matchers.json_params_matcher({"ports": [], "portsPublic": []})])
+    api.put(
+        url, json=make_job(), match=[matchers.json_params_matcher({"ports": [], "portsPublic": []})]
+    )
     assert cli("expose", f"alice/{'e' * 24}", "--clear").exit_code == 0
     assert cli("expose", f"alice/{'e' * 24}", "70000").exit_code == 2
     assert cli("expose", f"alice/{'e' * 24}").exit_code == 2
@@ -187,19 +263,37 @@ def test_expose_replaces_ports_and_prints_urls(cli, api, logged_in):
 def test_uv_run_local_script_travels_in_the_spec(cli, api, logged_in, tmp_path):
     script = tmp_path / "train.py"
     script.write_text("# /// script\n# dependencies = ['rich']\n# ///\nprint('hi')\n")
-    result = cli("uv", "run", "--dry-run", "--json", "--with", "numpy", "-p", "3.12", str(script), "--epochs", "3")
+    result = cli(
+        "uv",
+        "run",
+        "--dry-run",
+        "--json",
+        "--with",
+        "numpy",
+        "-p",
+        "3.12",
+        str(script),
+        "--epochs",
+        "3",
+    )
     assert result.exit_code == 0, result.stderr
     body = json.loads(result.stdout)
     assert body["dockerImage"] == "ghcr.io/astral-sh/uv:python3.12-bookworm"
     assert base64.b64decode(body["environment"]["HFJOBS_UV_SCRIPT"]).decode() == script.read_text()
-    assert body["command"][:2] == ["sh", "-c"] and body["command"][3:] == ["uv-run", "--epochs", "3"]
+    assert body["command"][:2] == ["sh", "-c"] and body["command"][3:] == [
+        "uv-run",
+        "--epochs",
+        "3",
+    ]
     assert 'uv run --with numpy --python 3.12 "$d/train.py" "$@"' in body["command"][2]
 
 
 def test_uv_run_url_and_command(cli, api, logged_in):
     url_run = json.loads(cli("uv", "run", "--dry-run", "--json", "https://x.test/s.py", "a").stdout)
     assert url_run["command"] == ["uv", "run", "https://x.test/s.py", "a"]
-    command = json.loads(cli("uv", "run", "--dry-run", "--json", "--with", "lighteval", "lighteval", "--help").stdout)
+    command = json.loads(
+        cli("uv", "run", "--dry-run", "--json", "--with", "lighteval", "lighteval", "--help").stdout
+    )
     assert command["command"] == ["uv", "run", "--with", "lighteval", "lighteval", "--help"]
 
 
@@ -215,7 +309,11 @@ def test_uv_run_bad_input(cli, api, logged_in, tmp_path):
 def test_bulk_cancel_by_label_needs_yes_without_a_terminal(cli, api, logged_in):
     jobs = [make_job(labels={"sweep": "lr"}), make_job(labels={"sweep": "lr"})]
     api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
-    api.get(JOBS, json=jobs, match=[matchers.query_string_matcher("stage=RUNNING&stage=SCHEDULING&label=sweep%3Dlr")])
+    api.get(
+        JOBS,
+        json=jobs,
+        match=[matchers.query_string_matcher("stage=RUNNING&stage=SCHEDULING&label=sweep%3Dlr")],
+    )
     refused = cli("cancel", "-l", "sweep=lr")
     assert refused.exit_code == 2 and "-y" in refused.stderr
     assert not any(c.request.method == "POST" for c in api.calls)
@@ -236,3 +334,28 @@ def test_secrets_and_token_never_in_dry_run_output(cli, logged_in, monkeypatch):
     monkeypatch.setenv("SECRET_X", "topsecretvalue")
     result = cli("run", "--dry-run", "-s", "SECRET_X", "-s", "HF_TOKEN", "python:3.12", "true")
     assert "topsecretvalue" not in result.output and TOKEN not in result.output
+
+
+def test_network_group_aliases_and_resource_group(cli, api, logged_in):
+    body = base_body(
+        network={"group": "train-net", "aliases": ["worker", "w2"]}, resourceGroupId="rg-42"
+    )
+    api.post(JOBS, json=make_job(), match=[matchers.json_params_matcher(body)])
+    result = cli(
+        "run", "-d", "--namespace", "alice", "--network-group", "train-net", "--network-alias", "worker",
+        "--network-alias", "w2", "--resource-group-id", "rg-42", "python:3.12", "python", "t.py",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--network-alias", "w"], "needs --network-group"),
+        (["--network-group", "Bad_Group"], "Invalid --network-group"),
+        (["--network-group", "g", "--network-alias", "x" * 35], "Invalid --network-alias"),
+    ],
+)
+def test_network_bad_input_even_in_a_dry_run(cli, api, args, message):
+    result = cli("run", "--dry-run", *args, "python:3.12", "true")
+    assert result.exit_code == 2 and message in result.stderr

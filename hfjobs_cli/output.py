@@ -22,6 +22,11 @@ STAGE_STYLES = {
     "CANCELED": "magenta",
     "DELETED": "dim",
 }
+# Columns of free text that may be cut with an ellipsis when the terminal is narrow.
+FLEXIBLE_COLUMNS = frozenset(
+    {"COMMAND", "IMAGE/SPACE", "NAME", "PRETTY NAME", "WATCHED", "TARGET", "MESSAGE", "DOMAINS",
+     "SCHEDULE", "ACCELERATOR", "LABELS"}
+)  # fmt: skip
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -112,12 +117,15 @@ class Output:
         console.print(self.render_table(columns, cleaned, styles=styles))
 
     def render_table(self, columns, rows, *, styles=None):
+        """A rich table in which only free-text columns (command, image, name...) may shrink:
+        ids, stages and times are always shown whole, so they can be copied."""
         from rich.table import Table
         from rich.text import Text
 
+        widths = _column_widths(columns, rows, self.out.width)
         table = Table(box=None, header_style="bold", pad_edge=False, show_edge=False)
-        for name in columns:
-            table.add_column(name, overflow="ellipsis", no_wrap=True, max_width=60)
+        for name, width in zip(columns, widths, strict=True):
+            table.add_column(name, no_wrap=True, overflow="ellipsis", width=width)
         for r, row in enumerate(rows):
             cells = []
             for c, cell in enumerate(row):
@@ -224,6 +232,29 @@ class Output:
         except (UnicodeEncodeError, LookupError):
             return sparkline(values, top=top, chars=SPARK_ASCII)
         return sparkline(values, top=top)
+
+
+def _column_widths(columns: Sequence[str], rows: Sequence[Sequence[str]], total: int) -> list[int]:
+    """Whole widths for fixed columns; what is left goes to the free-text ones, fairly."""
+    widest = [
+        max([len(name), *(len(row[i]) for row in rows if i < len(row))])
+        for i, name in enumerate(columns)
+    ]
+    flexible = [i for i, name in enumerate(columns) if name in FLEXIBLE_COLUMNS]
+    wanted = [min(w, 60) if i in flexible else w for i, w in enumerate(widest)]
+    gaps = 2 * (len(columns) - 1)  # rich's padding between columns
+    room = total - gaps - sum(w for i, w in enumerate(wanted) if i not in flexible)
+    need = sum(wanted[i] for i in flexible)
+    if not flexible or need <= room:
+        return wanted
+    room = max(room, 6 * len(flexible))
+    widths = list(wanted)
+    # Shrink the widest free-text columns first, down to a floor of 6 characters.
+    for i in sorted(flexible, key=lambda i: wanted[i]):
+        share = max(6, room // len([j for j in flexible if widths[j] == wanted[j]] or [i]))
+        widths[i] = min(wanted[i], share)
+        room -= widths[i]
+    return widths
 
 
 class _Status:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from datetime import UTC, datetime
 
@@ -58,8 +59,21 @@ def iso(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_PLAIN = re.compile(r"^[A-Za-z0-9_@%+=:,./-]+$")
+
+
+def _shown_arg(arg: str) -> str:
+    """An argument as a person would type it: bare, in double quotes, or shell-quoted."""
+    if _PLAIN.match(arg):
+        return arg
+    if not any(ch in arg for ch in '"$`\\\n'):
+        return f'"{arg}"'
+    return shlex.quote(arg)
+
+
 def command_text(command: list[str]) -> str:
-    return shlex.join(command) if command else ""
+    """The command as one line that pastes back into a shell."""
+    return " ".join(_shown_arg(arg) for arg in command)
 
 
 # The display name has its own field; the request id is hfjobs' own bookkeeping.
@@ -134,7 +148,7 @@ def format_usd(amount: float | None) -> str:
     if amount is None:
         return "--"
     if amount == 0:
-        return "free"
+        return "$0.00"
     if amount < 0.01:
         return f"${amount:.4f}"
     return f"${amount:,.2f}"

@@ -22,6 +22,10 @@ def accelerator_text(item: dict) -> str:
     return f"{acc.get('quantity', '?')}x {acc.get('model', '?')} ({acc.get('vram', '?')})"
 
 
+def _price(amount: float | None) -> str:
+    return "free" if amount == 0 else format_usd(amount)
+
+
 def hardware(
     ctx: typer.Context,
     gpu: Annotated[bool, typer.Option("--gpu", help="Only flavors with an accelerator.")] = False,
@@ -80,8 +84,8 @@ def hardware(
             str(item.get("ram", "--")),
             accelerator_text(item),
             str(item.get("ephemeralStorage") or "--"),
-            format_usd(per_minute * 60 if per_minute is not None else None),
-            format_usd(per_minute),
+            _price(per_minute * 60 if per_minute is not None else None),
+            _price(per_minute),
         ]
         for item, per_minute in selected
     ]

@@ -36,7 +36,7 @@ def test_ps_defaults_to_running_and_scheduling(cli, api, logged_in):
         jobs[0]["id"],
         "--",
         "python:3.12",
-        "python -c 'print(42)'",
+        'python -c "print(42)"',
         "2025-07-22T16:06:25Z",
         "RUNNING",
         "12s",
@@ -212,3 +212,19 @@ def test_forbidden_namespace_exits_4(cli, api, logged_in):
     result = cli("ps", "--namespace", "other")
     assert result.exit_code == 4
     assert "You cannot access this namespace" in result.stderr
+
+
+def test_on_a_narrow_terminal_ids_and_stages_stay_whole(cli, api, logged_in, monkeypatch):
+    from tests.conftest import strip_ansi
+
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.delenv("TERM")
+    job = make_job(
+        command=["python", "-c", "x = 1; " * 40], labels={"name": "a-rather-long-job-name-here"}
+    )
+    api.get(JOBS, json=[job])
+    result = cli("ps", "--namespace", "alice", env={"FORCE_COLOR": "1", "COLUMNS": "80"})
+    out = strip_ansi(result.stdout)
+    assert "\t" not in out  # a table for people, not tab-separated lines
+    row = out.splitlines()[1]
+    assert row.startswith(job["id"] + " ") and "RUNNING" in row and "…" in row

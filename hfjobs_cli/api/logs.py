@@ -253,14 +253,27 @@ def wait_not_scheduling(
     sleep: Callable[[float], None] | None = None,
     on_status: Callable[[Job], None] | None = None,
 ) -> Job:
-    """Poll the job while it is SCHEDULING (the Hub's 2 s cadence); return it once it is not."""
+    """Poll the job while it is SCHEDULING; return it once it is not.
+
+    The first polls come quickly (a job often leaves SCHEDULING within a second), then at the
+    Hub's 2 s cadence. `on_status` is called with the last job every half second in between,
+    so a spinner's elapsed time keeps moving.
+    """
+    pause = sleep or _sleep
+    waits = [0.5, 0.5, 1.0]
     while True:
         job = client.get_job(namespace, job_id)
         if on_status:
             on_status(job)
         if job.stage != "SCHEDULING":
             return job
-        (sleep or _sleep)(interval)
+        wait = waits.pop(0) if waits else interval
+        while wait > 0:
+            step = min(0.5, wait)
+            pause(step)
+            wait -= step
+            if on_status:
+                on_status(job)
 
 
 __all__ = ["Follower", "NotFoundError", "snapshot", "wait_not_scheduling"]

@@ -150,6 +150,10 @@ class AppContext:
 
     def namespace(self, flag_value: str | None = None) -> str:
         """--namespace > HFJOBS_NAMESPACE > config > the token's user (one whoami call)."""
+        from hfjobs_cli.parsing import check_name
+
+        if flag_value is not None:
+            check_name(flag_value, option="--namespace")
         setting = self.setting("namespace", flag_value)
         if setting.value and not self.local:
             return setting.value

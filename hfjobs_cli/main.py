@@ -225,7 +225,7 @@ def _debug() -> bool:
 def _one_line(text: str) -> str:
     """Control characters (a newline in a bad input, an escape sequence from a server) shown
     as escapes, so an error stays one line and cannot drive the terminal."""
-    return "".join(repr(c)[1:-1] if c < " " or c == "\x7f" else c for c in text)
+    return "".join(repr(c)[1:-1] if c < " " or "\x7f" <= c <= "\x9f" else c for c in text)
 
 
 def _print_error(message: str, hint: str | None = None) -> None:

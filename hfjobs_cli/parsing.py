@@ -139,6 +139,8 @@ def read_env_file(
         except OSError as exc:
             raise UsageError(f"{option} {path}: cannot be read ({exc.strerror})") from None
     text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        raise UsageError(f"{option} {name}: contains NUL bytes (is it a binary file?)")
     env = os.environ if environ is None else environ
     result: dict[str, str] = {}
     import io
@@ -225,6 +227,14 @@ def merge_name_label(labels: dict[str, str], name: str | None) -> dict[str, str]
 
 
 _ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def check_name(value: str, *, option: str) -> str:
+    """A namespace or flavor name: letters, digits, '-', '_' and '.'; else a usage error."""
+    if not _NAME.match(value) or len(value) > 96:
+        raise UsageError(f"Invalid {option} '{value}': use letters, digits, '-', '_' and '.'")
+    return value
 
 
 def parse_job_ref(
@@ -234,6 +244,8 @@ def parse_job_ref(
 
     A namespace in the id must agree with `--namespace` when both are given.
     """
+    if namespace is not None:
+        check_name(namespace, option="--namespace")
     parts = text.strip().split("/")
     if len(parts) == 1:
         ns, ident = None, parts[0]
@@ -245,7 +257,7 @@ def parse_job_ref(
         raise UsageError(f"Invalid {what} '{text}': expected ID or NAMESPACE/ID")
     if not ident:
         raise UsageError(f"Invalid {what} '{text}': the id is empty")
-    if not _ID.match(ident) or (ns is not None and not _ID.match(ns)):
+    if not _ID.match(ident) or (ns is not None and not _NAME.match(ns)):
         raise UsageError(f"Invalid {what} '{text}': unexpected characters")
     if ns and namespace and ns != namespace:
         raise UsageError(

@@ -142,7 +142,7 @@ def test_bad_job_refs(text):
 
 
 @given(
-    st.from_regex(r"[a-z0-9-]{1,20}", fullmatch=True),
+    st.from_regex(r"[a-z0-9][a-z0-9-]{0,19}", fullmatch=True),
     st.from_regex(r"[0-9a-f]{24}", fullmatch=True),
 )
 def test_job_refs_round_trip(ns, ident):
@@ -161,3 +161,10 @@ def test_images():
     assert image_fields("hf.co/spaces/a/b") == {"spaceId": "a/b"}
     with pytest.raises(UsageError):
         image_fields("hf.co/spaces/only-owner")
+
+
+def test_env_file_with_nul_bytes(tmp_path):
+    path = tmp_path / "bin.env"
+    path.write_bytes(b"A=1\x00\n")
+    with pytest.raises(UsageError, match="NUL bytes"):
+        read_env_file(str(path), option="--env-file")

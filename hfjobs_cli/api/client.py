@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from hfjobs_cli.api.errors import (
@@ -25,6 +25,39 @@ REQUEST_ID_LABEL = "hfjobs-request-id"
 def new_request_id() -> str:
     """A client-generated id sent as a label, so an ambiguous create can be looked up."""
     return uuid.uuid4().hex
+
+
+T = TypeVar("T")
+
+
+def create_once(
+    post: Callable[[], T], find: Callable[[], T | None], rid: str | None, *, what: str, check: str
+) -> T:
+    """POST a creation; after an ambiguous failure, look it up by its request id first.
+
+    The `hfjobs-request-id` label identifies the request: when the POST fails after it may
+    have reached the server (timeout, reset, 5xx), the object is looked up by that label and
+    the POST is sent again only when it does not exist (three tries at most).
+    """
+    last: ApiError | None = None
+    for attempt in range(3):
+        try:
+            return post()
+        except (AmbiguousSend, ServerError) as exc:
+            if not rid or attempt == 2:
+                raise
+            try:
+                existing = find()
+            except ApiError as lookup:
+                raise AmbiguousSend(
+                    f"The {what} may have been created ({exc}), and looking it up failed ({lookup}). "
+                    f"Check `{check}` before trying again",
+                    url=exc.url,
+                ) from lookup
+            if existing is not None:
+                return existing
+            last = exc
+    raise last  # type: ignore[misc]  # pragma: no cover - the loop returns or raises
 
 
 def _seg(value: str) -> str:
@@ -106,33 +139,16 @@ class JobsClient:
 
     # -- jobs --------------------------------------------------------------------------
     def create_job(self, namespace: str, spec: dict[str, Any]) -> Job:
-        """Create a job; never start a second copy after an ambiguous failure.
-
-        The spec's `hfjobs-request-id` label identifies this request: when the POST fails
-        after it may have reached the server (timeout, reset, 5xx), look the job up by that
-        label and only resend when it does not exist.
-        """
+        """Create a job; never start a second copy after an ambiguous failure."""
         path = f"/api/jobs/{_seg(namespace)}"
         rid = (spec.get("labels") or {}).get(REQUEST_ID_LABEL)
-        for attempt in range(3):
-            try:
-                return self._job(self.send_json("POST", path, spec))
-            except (AmbiguousSend, ServerError) as exc:
-                if not rid or attempt == 2:
-                    raise
-                try:
-                    existing = self.find_job_by_label(namespace, REQUEST_ID_LABEL, rid)
-                except ApiError as lookup:
-                    raise AmbiguousSend(
-                        f"The job may have been created ({exc}), and looking it up failed "
-                        f"({lookup}). Check `hfjobs ps -a -l {REQUEST_ID_LABEL}={rid}` "
-                        "before running it again",
-                        url=exc.url,
-                    ) from lookup
-                if existing is not None:
-                    return existing
-                last = exc
-        raise last  # pragma: no cover - the loop returns or raises
+        return create_once(
+            lambda: self._job(self.send_json("POST", path, spec)),
+            lambda: self.find_job_by_label(namespace, REQUEST_ID_LABEL, rid),
+            rid,
+            what="job",
+            check=f"hfjobs ps -a -l {REQUEST_ID_LABEL}={rid}",
+        )
 
     def find_job_by_label(self, namespace: str, key: str, value: str) -> Job | None:
         for item in self.paginate(f"/api/jobs/{_seg(namespace)}", {"label": f"{key}={value}"}):

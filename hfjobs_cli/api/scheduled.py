@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from hfjobs_cli.api.client import REQUEST_ID_LABEL, JobsClient
-from hfjobs_cli.api.errors import AmbiguousSend, ResponseError, ServerError
+from hfjobs_cli.api.client import REQUEST_ID_LABEL, JobsClient, create_once
+from hfjobs_cli.api.errors import ResponseError
 from hfjobs_cli.api.models import Job, JobSpec, parse_time
 
 
@@ -92,17 +92,13 @@ class ScheduledJobs:
         label and resend only when it does not exist.
         """
         rid = _dict(_dict(body.get("jobSpec")).get("labels")).get(REQUEST_ID_LABEL)
-        for attempt in range(3):
-            try:
-                return self._parse(self.client.send_json("POST", self.path(namespace), body))
-            except (AmbiguousSend, ServerError) as exc:
-                if not rid or attempt == 2:
-                    raise
-                existing = self.find_by_label(namespace, REQUEST_ID_LABEL, rid)
-                if existing is not None:
-                    return existing
-                last = exc
-        raise last  # pragma: no cover - the loop returns or raises
+        return create_once(
+            lambda: self._parse(self.client.send_json("POST", self.path(namespace), body)),
+            lambda: self.find_by_label(namespace, REQUEST_ID_LABEL, rid),
+            rid,
+            what="scheduled job",
+            check=f"hfjobs schedule ls -a -l {REQUEST_ID_LABEL}={rid}",
+        )
 
     def list_all(self, namespace: str, labels: dict[str, str] | None = None) -> list[ScheduledJob]:
         """Every scheduled job having all `labels`: the server filters on the first one only."""

@@ -17,6 +17,7 @@ from hfjobs_cli.api.client import REQUEST_ID_LABEL
 from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.parsing import (
+    check_name,
     file_mode_warning,
     image_fields,
     merge_name_label,
@@ -113,16 +114,17 @@ def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
     secrets = read_secrets(app, opts.secrets, opts.secrets_files, dry_run=opts.dry_run)
     labels = merge_name_label(parse_labels(opts.labels), opts.name)
     timeout = app.setting("timeout", opts.timeout).value
+    flavor = app.setting("flavor", opts.flavor).value or config.DEFAULT_FLAVOR
     spec: dict[str, Any] = {
         **image_fields(image),
         "command": command,
         "arguments": [],
         "environment": environment,
-        "flavor": app.setting("flavor", opts.flavor).value or config.DEFAULT_FLAVOR,
+        "flavor": check_name(flavor, option="--flavor"),
     }
     if secrets:
         spec["secrets"] = secrets
-    if timeout:
+    if timeout is not None:  # an empty --timeout is a mistake, not "no timeout"
         spec["timeoutSeconds"] = parse_timeout_seconds(timeout)
     if opts.attempts is not None:
         if opts.attempts < 1:

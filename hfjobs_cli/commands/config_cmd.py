@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import typer
@@ -11,7 +10,7 @@ from hfjobs_cli import config
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.options import JsonOpt
-from hfjobs_cli.parsing import parse_duration
+from hfjobs_cli.parsing import check_name, parse_duration
 
 config_app = typer.Typer(
     help="Set defaults for --namespace, --flavor, --timeout and the endpoint.",
@@ -28,7 +27,6 @@ KeyArg = Annotated[
         show_default=False,
     ),
 ]
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def _check_key(key: str) -> str:
@@ -44,8 +42,8 @@ def validate(key: str, value: str) -> str:
         parse_duration(value, what="timeout")
     elif key == "endpoint":
         value = config.endpoint_from(value)
-    elif not _NAME.match(value):
-        raise UsageError(f"Invalid {key} '{value}': use letters, digits, '-', '_' and '.'")
+    else:
+        check_name(value, option=key)
     return value
 
 

@@ -72,6 +72,21 @@ class Output:
         sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
+    def json_stream(self, items: Iterable[Any]) -> int:
+        """A JSON array written item by item as the items arrive; returns how many.
+
+        Memory stays at one item (one page of the API), however long the list.
+        """
+        count = 0
+        write = sys.stdout.write
+        for item in items:
+            text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            write(("[\n  " if not count else ",\n  ") + text)
+            count += 1
+        write("\n]\n" if count else "[]\n")
+        sys.stdout.flush()
+        return count
+
     def ids(self, ids: Iterable[str]) -> None:
         for ident in ids:
             sys.stdout.write(f"{ident}\n")
@@ -117,22 +132,36 @@ class Output:
         console.print(self.render_table(columns, cleaned, styles=styles))
 
     def render_table(self, columns, rows, *, styles=None):
-        """A rich table in which only free-text columns (command, image, name...) may shrink:
-        ids, stages and times are always shown whole, so they can be copied."""
-        from rich.table import Table
-        from rich.text import Text
+        """The table for a terminal, as one rich Text: only free-text columns (command, image,
+        name...) shrink, with an ellipsis; ids, stages and times are always shown whole, so
+        they can be copied. Built as text with style spans, not a rich Table, so that 10,000
+        rows draw in a fraction of a second."""
+        from rich.cells import cell_len, set_cell_size
+        from rich.text import Span, Text
 
         widths = _column_widths(columns, rows, self.out.width)
-        table = Table(box=None, header_style="bold", pad_edge=False, show_edge=False)
-        for name, width in zip(columns, widths, strict=True):
-            table.add_column(name, no_wrap=True, overflow="ellipsis", width=width)
+
+        def fit(cell: str, width: int) -> str:
+            if cell_len(cell) > width:
+                return set_cell_size(cell, max(width - 1, 0)) + "…"
+            return set_cell_size(cell, width)
+
+        header = "  ".join(fit(name, width) for name, width in zip(columns, widths, strict=True))
+        parts = [header.rstrip(), "\n"]
+        spans = [Span(0, len(parts[0]), "bold")]
+        offset = len(parts[0]) + 1
+        styled = [(c, styles[c]) for c in sorted(styles or {})]
         for r, row in enumerate(rows):
-            cells = []
-            for c, cell in enumerate(row):
-                style = (styles or {}).get(c)
-                cells.append(Text(cell, style=(style[r] if style else None) or ""))
-            table.add_row(*cells)
-        return table
+            cells = [fit(cell, width) for cell, width in zip(row, widths, strict=False)]
+            for c, column_styles in styled:
+                style = column_styles[r] if r < len(column_styles) else None
+                if style and c < len(cells):
+                    start = offset + sum(len(x) for x in cells[:c]) + 2 * c
+                    spans.append(Span(start, start + len(cells[c].rstrip()), style))
+            line = "  ".join(cells).rstrip()
+            parts += [line, "\n"]
+            offset += len(line) + 1
+        return Text("".join(parts[:-1]), spans=spans, no_wrap=True, overflow="ignore")
 
     def fields(self, title: str, fields: Sequence[tuple[str, str]], *, subtitle: str = "") -> None:
         """A readable key/value block (inspect); plain `key: value` lines off a terminal."""

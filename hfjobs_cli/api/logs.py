@@ -11,7 +11,7 @@ import contextlib
 import socket
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -19,7 +19,7 @@ import urllib3.exceptions
 
 from hfjobs_cli.api.client import JobsClient
 from hfjobs_cli.api.errors import ConnectionFailure, NotFoundError, ServerError
-from hfjobs_cli.api.models import Job, LogEvent, parse_time
+from hfjobs_cli.api.models import BANNER, Job, LogEvent, parse_time
 from hfjobs_cli.api.streaming import iter_log_batches
 
 CHUNK = 256 * 1024
@@ -84,6 +84,14 @@ def _is_timeout(exc: BaseException) -> bool:
     )
 
 
+def _is_live(timestamp: str, cutoff: datetime, cutoff_text: str) -> bool:
+    """Later than the cut-off? A plain `...THH:MM:SS[.fff]Z` compares as text, to the second."""
+    if len(timestamp) >= 20 and timestamp[10] == "T" and timestamp[-1] == "Z":
+        return timestamp[:19] > cutoff_text
+    stamp = parse_time(timestamp)
+    return bool(stamp and stamp > cutoff)
+
+
 def snapshot(
     client: JobsClient,
     namespace: str,
@@ -96,23 +104,27 @@ def snapshot(
     response = client.logs_response(namespace, job_id, tail=tail, read_timeout=read_timeout)
     cutoff = None
     with contextlib.suppress(KeyError, TypeError, ValueError):
-        cutoff = parsedate_to_datetime(response.headers["Date"]) + timedelta(seconds=1)
+        cutoff = (
+            parsedate_to_datetime(response.headers["Date"]) + timedelta(seconds=1)
+        ).astimezone(UTC)
+    cutoff_text = cutoff.strftime("%Y-%m-%dT%H:%M:%S") if cutoff else ""
     ended = _Ended()
     shown = 0
     for batch in iter_log_batches(_chunks(response, ended)):
-        out = []
-        for event in batch:
-            stamp = parse_time(event.timestamp) if cutoff else None
-            if stamp and cutoff and stamp > cutoff:
-                if out:
-                    yield out
-                response.close()
-                return  # a live line: everything before it was the history
-            if not event.is_banner:
-                out.append(event)
+        live_at = None
+        # Timestamps grow: when a batch's last line is history, all of it is.
+        if cutoff and _is_live(batch[-1].timestamp, cutoff, cutoff_text):
+            live_at = next(
+                i for i, e in enumerate(batch) if _is_live(e.timestamp, cutoff, cutoff_text)
+            )
+            batch = batch[:live_at]
+        out = [e for e in batch if not e.data.startswith(BANNER)]
         if out:
             shown += len(out)
             yield out
+        if live_at is not None:
+            response.close()
+            return  # a live line: everything before it was the history
     if not ended.clean and not ended.timed_out:  # a timeout means drained; a cut loses lines
         raise ConnectionFailure(
             f"The log stream of {namespace}/{job_id} broke off after {shown} "
@@ -215,6 +227,19 @@ class Follower:
         tail_connection = first and self.tail is not None
         index = 0
         for batch in batches:
+            if not tail_connection and self._seen is not None:
+                # The common case, a whole batch at once: skip what the replay repeats.
+                start = index
+                index += len(batch)
+                if index <= self._seen:
+                    continue
+                new = batch[self._seen - start :] if self._seen > start else batch
+                self._seen += len(new)
+                self._last = new[-1]
+                fresh = [e for e in new if not e.data.startswith(BANNER)]
+                if fresh:
+                    yield fresh
+                continue
             out: list[LogEvent] = []
             for event in batch:
                 if tail_connection:

@@ -161,6 +161,9 @@ class Job:
         return max(0.0, (end - self.started_at).total_seconds())
 
 
+BANNER = "===== Job started"  # the system line that opens every job's log
+
+
 @dataclass(slots=True)
 class LogEvent:
     """One line of a job's log, as the SSE stream carries it."""
@@ -170,7 +173,7 @@ class LogEvent:
 
     @property
     def is_banner(self) -> bool:
-        return self.data.startswith("===== Job started")
+        return self.data.startswith(BANNER)
 
 
 @dataclass

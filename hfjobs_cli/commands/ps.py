@@ -108,10 +108,22 @@ def ps(
     if watch:
         _watch(out, fetch, lambda jobs: _rows(client, jobs, wide=wide, human=True), wide, interval)
         return
+    if out.mode == "json":  # streamed: memory stays at one page, however many jobs
+        cut = []
+
+        def raws():
+            for count, job in enumerate(client.list_jobs(ns, stages=stages, labels=labels)):
+                if limit and count == limit:
+                    cut.append(True)
+                    return
+                yield job.raw
+
+        out.json_stream(raws())
+        if cut:
+            out.hint(f"Showing the {limit} newest; use --limit 0 to see all")
+        return
     jobs, truncated = fetch()
-    if out.mode == "json":
-        out.json([job.raw for job in jobs])
-    elif out.mode == "quiet":
+    if out.mode == "quiet":
         out.ids(job.id for job in jobs)
     elif not jobs:
         what = "running or scheduling jobs" if not all_ and not status else "jobs"

@@ -174,3 +174,18 @@ def test_unexpected_failures_are_one_line_unless_debugging(cli, api, logged_in, 
     assert "Traceback" not in result.stderr
     result = cli("ps", "--namespace", "alice", env={"HFJOBS_DEBUG": "1"})
     assert "Traceback" in result.stderr
+
+
+def test_logs_snapshot_stops_at_the_first_live_line(cli, api, logged_in):
+    """History is what the server had when it answered (its Date + 1 s); later lines are live."""
+    lines = [("2025-07-22T16:06:59.000Z", "old"), ("2025-07-22T16:07:01.900Z", "edge"),
+             ("2025-07-22T16:07:02.100Z", "live"), ("2025-07-22T16:07:03.000Z", "later")]  # fmt: skip
+    api.get(
+        f"{JOBS}/{JOB_ID}/logs",
+        body=sse_lines(lines),
+        content_type="text/event-stream",
+        headers={"Date": "Tue, 22 Jul 2025 16:07:00 GMT"},
+    )
+    result = cli("logs", f"alice/{JOB_ID}")
+    assert result.exit_code == 0
+    assert result.stdout == "old\nedge\n"

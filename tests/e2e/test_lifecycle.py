@@ -30,7 +30,9 @@ def test_attached_run_error_exits_1_with_the_message(hfjobs):
 
 
 def test_attached_run_cancelled_exits_3(hfjobs):
-    proc = hfjobs.popen("run", PY, "python", "-c", "import time; print('up', flush=True); time.sleep(60)")
+    proc = hfjobs.popen(
+        "run", PY, "python", "-c", "import time; print('up', flush=True); time.sleep(60)"
+    )
     try:
         assert proc.stdout.readline() == "up\n"
         job_id = hfjobs("ps", "-q").stdout.split()[0]
@@ -125,9 +127,14 @@ def test_jobs_and_logs_survive_a_restart(tmp_path):
 
     with start_emulator(data) as emu:
         done = run(emu, "run", "-q", PY, "python", "-c", "print('kept')").stdout.split()[0]
-        running = run(emu, "run", "-d", "-q", PY, "python", "-c", "import time; time.sleep(60)").stdout.strip()
+        running = run(
+            emu, "run", "-d", "-q", PY, "python", "-c", "import time; time.sleep(60)"
+        ).stdout.strip()
         deadline = time.monotonic() + 20
-        while json.loads(run(emu, "inspect", "--json", running).stdout)[0]["status"]["stage"] != "RUNNING":
+        while (
+            json.loads(run(emu, "inspect", "--json", running).stdout)[0]["status"]["stage"]
+            != "RUNNING"
+        ):
             assert time.monotonic() < deadline
             time.sleep(0.2)
         emu.kill()  # a crash, not a clean stop
@@ -148,19 +155,62 @@ def test_local_flag_starts_an_emulator_in_the_background(tmp_path):
                                 capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert result.stdout == "hello from a job\n"
-        status = subprocess.run([HFJOBS, "emulator", "status", "--json"], capture_output=True, text=True, env=env, timeout=30)
+        status = subprocess.run(
+            [HFJOBS, "emulator", "status", "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+        )
         info = json.loads(status.stdout)
         assert info["running"] is True and info["url"].startswith("http://127.0.0.1:")
-        exports = subprocess.run([HFJOBS, "emulator", "env"], capture_output=True, text=True, env=env, timeout=30).stdout
+        exports = subprocess.run(
+            [HFJOBS, "emulator", "env"], capture_output=True, text=True, env=env, timeout=30
+        ).stdout
         assert exports.splitlines()[0] == f"export HF_ENDPOINT={info['url']}"
-        again = subprocess.run([HFJOBS, "--local", "ps", "-a", "-q"], capture_output=True, text=True, env=env, timeout=30)
+        again = subprocess.run(
+            [HFJOBS, "--local", "ps", "-a", "-q"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+        )
         assert len(again.stdout.split()) == 1 and "Started the local emulator" not in again.stderr
     finally:
         subprocess.run([HFJOBS, "emulator", "stop"], capture_output=True, env=env, timeout=30)
-    gone = subprocess.run([HFJOBS, "emulator", "status", "--json"], capture_output=True, text=True, env=env, timeout=30)
+    gone = subprocess.run(
+        [HFJOBS, "emulator", "status", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
     assert gone.returncode == 1 and json.loads(gone.stdout)["running"] is False
 
 
 def test_python_dash_m_works(hfjobs):
-    result = subprocess.run([sys.executable, "-m", "hfjobs_cli", "--version"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "hfjobs_cli", "--version"], capture_output=True, text=True
+    )
     assert result.returncode == 0 and result.stdout.startswith("hfjobs ")
+
+
+def test_emulator_serve_prints_its_exports_and_stops_on_sigterm(tmp_path):
+    import urllib.request
+
+    proc = subprocess.Popen(
+        [HFJOBS, "emulator", "serve", "--port", "0", "--data-dir", str(tmp_path / "d"), "--runtime", "process"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "HFJOBS_CONFIG_DIR": str(tmp_path / "cfg")},
+    )  # fmt: skip
+    try:
+        first, second = proc.stdout.readline(), proc.stdout.readline()
+        assert first.startswith("export HF_ENDPOINT=http://127.0.0.1:")
+        assert second.startswith("export HF_TOKEN=hf_emu_")
+        url = first.strip().split("=", 1)[1]
+        with urllib.request.urlopen(f"{url}/api/emulator/health", timeout=10) as answer:
+            assert json.loads(answer.read())["status"] == "ok"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+    finally:
+        proc.kill()

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from hfjobs_cli import __version__
-from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode
 
 EPILOG = """\b
@@ -99,6 +98,8 @@ def root(
     ] = False,
 ) -> None:
     """Run and manage Hugging Face Jobs from the terminal, scripts and CI."""
+    from hfjobs_cli.context import AppContext  # not needed by --help or a Tab press
+
     ctx.obj = AppContext(local=local)
 
 

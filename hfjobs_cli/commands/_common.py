@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from hfjobs_cli.context import AppContext
@@ -54,14 +56,25 @@ def ref_text(namespace: str, ident: str) -> str:
     return f"{namespace}/{ident}"
 
 
-def confirm(app: AppContext, question: str, *, yes: bool) -> None:
-    """Ask on a terminal; without one, refuse unless -y/--yes was given (exit 2)."""
+def confirm(
+    question: str | Callable[[], str],
+    *,
+    yes: bool,
+    action: str = "go on",
+    declined: str = "Nothing was done",
+) -> None:
+    """Ask on a terminal; without one, refuse unless -y/--yes was given (exit 2).
+
+    `question` may be a function, called only when asking (e.g. to fetch what will be lost).
+    Declining exits 1 with `declined`.
+    """
     if yes:
         return
     from hfjobs_cli.context import stdin_is_terminal
     from hfjobs_cli.errors import CliError, UsageError
 
     if not stdin_is_terminal():
-        raise UsageError("Refusing to go on without confirmation", hint="Pass -y/--yes")
-    if not typer.confirm(question, default=False, err=True):
-        raise CliError("Nothing was done", code=ExitCode.FAILURE)
+        raise UsageError(f"Refusing to {action} without confirmation", hint="Pass -y/--yes")
+    text = question() if callable(question) else question
+    if not typer.confirm(text, default=False, err=True):
+        raise CliError(declined, code=ExitCode.FAILURE)

@@ -71,7 +71,12 @@ def cancel(
         if out.mode == "human" or not yes:
             out.info(f"{len(jobs)} job{'s' if len(jobs) > 1 else ''} to cancel:")
             out.table(JOB_COLUMNS, [job_row(j, human=True) for j in jobs], stderr=True)
-        confirm(app, f"Cancel {len(jobs)} job{'s' if len(jobs) > 1 else ''}?", yes=yes)
+        confirm(
+            f"Cancel {len(jobs)} job{'s' if len(jobs) > 1 else ''}?",
+            yes=yes,
+            action="cancel",
+            declined="Nothing cancelled",
+        )
         targets = [(j.owner or ns, j.id) for j in jobs]
     else:
         targets = resolve_refs(app, list(job_ids or []), namespace)

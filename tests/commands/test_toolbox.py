@@ -359,3 +359,14 @@ def test_network_group_aliases_and_resource_group(cli, api, logged_in):
 def test_network_bad_input_even_in_a_dry_run(cli, api, args, message):
     result = cli("run", "--dry-run", *args, "python:3.12", "true")
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_bulk_cancel_asks_on_a_terminal_and_declining_cancels_nothing(
+    cli, api, logged_in, monkeypatch
+):
+    monkeypatch.setattr("hfjobs_cli.context.stdin_is_terminal", lambda: True)
+    api.get(JOBS, json=[make_job(labels={"sweep": "lr"})])
+    result = cli("cancel", "--namespace", "alice", "-l", "sweep=lr", input="n\n")
+    assert result.exit_code == 1
+    assert "Cancel 1 job?" in result.stderr and "Nothing cancelled" in result.stderr
+    assert not any(c.request.method == "POST" for c in api.calls)

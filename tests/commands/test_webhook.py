@@ -410,7 +410,7 @@ def test_delete_refuses_without_yes_off_a_terminal(cli, api, logged_in):
 
 
 def test_delete_asks_on_a_terminal(cli, api, logged_in, monkeypatch):
-    monkeypatch.setattr("hfjobs_cli.commands.webhook.manage.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("hfjobs_cli.context.stdin_is_terminal", lambda: True)
     api.get(f"{HOOKS}/{HOOK}", json={"webhook": make_webhook()})
     api.delete(f"{HOOKS}/{HOOK}", body=b"")
     result = cli("webhook", "delete", HOOK, input="y\n")
@@ -421,7 +421,7 @@ def test_delete_asks_on_a_terminal(cli, api, logged_in, monkeypatch):
 
 
 def test_delete_declined_deletes_nothing(cli, api, logged_in, monkeypatch):
-    monkeypatch.setattr("hfjobs_cli.commands.webhook.manage.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("hfjobs_cli.context.stdin_is_terminal", lambda: True)
     api.get(f"{HOOKS}/{HOOK}", json={"webhook": make_webhook()})
     result = cli("webhook", "delete", HOOK, input="n\n")
     assert result.exit_code == 1

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from hfjobs_cli import context, cron
+from hfjobs_cli import cron
 from hfjobs_cli.api.errors import ConflictError, NotFoundError
-from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
+from hfjobs_cli.commands._common import app_context, confirm, ref_text, resolve_refs
 from hfjobs_cli.commands.run import LabelOpt, NameOpt
 from hfjobs_cli.commands.schedule._shared import (
     WHAT,
@@ -27,11 +27,13 @@ from hfjobs_cli.views import labels_text
 
 
 def _confirm_delete(ids: list[str]) -> None:
-    if not context.stdin_is_terminal():
-        raise UsageError("Refusing to delete without confirmation", hint="Pass -y/--yes")
     what = f"scheduled job {ids[0]}" if len(ids) == 1 else f"{len(ids)} scheduled jobs"
-    if not typer.confirm(f"Delete {what}? (jobs already started are kept)", err=True):
-        raise CliError("Nothing deleted")
+    confirm(
+        f"Delete {what}? (jobs already started are kept)",
+        yes=False,
+        action="delete",
+        declined="Nothing deleted",
+    )
 
 
 def delete(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from hfjobs_cli.api import webhooks as api
-from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands._common import app_context, confirm
 from hfjobs_cli.commands.webhook._shared import (
     COLUMNS,
     WebhookIdArg,
@@ -16,8 +16,6 @@ from hfjobs_cli.commands.webhook._shared import (
     webhook_fields,
     webhook_row,
 )
-from hfjobs_cli.context import stdin_is_terminal
-from hfjobs_cli.errors import ExitCode, UsageError
 from hfjobs_cli.options import JsonOpt, QuietOpt, TokenOpt, YesOpt
 
 
@@ -130,16 +128,14 @@ def delete(
     app = app_context(ctx)
     out = app.set_output(quiet=quiet)
     ident = check_webhook_id(webhook_id)
-    if not yes and not stdin_is_terminal():
-        raise UsageError("Refusing to delete without confirmation", hint="Pass -y/--yes")
     client = app.client(token)
-    if not yes:
+
+    def question() -> str:
         with webhook_errors(ident):
             hook = api.get_webhook(client, ident)
-        question = f"Delete webhook {ident} (watching {watched_text(hook)})?"
-        if not typer.confirm(question, default=False, err=True):
-            out.info("Nothing deleted")
-            raise typer.Exit(ExitCode.FAILURE)
+        return f"Delete webhook {ident} (watching {watched_text(hook)})?"
+
+    confirm(question, yes=yes, action="delete", declined="Nothing deleted")
     with webhook_errors(ident):
         api.delete_webhook(client, ident)
     if out.mode == "quiet":

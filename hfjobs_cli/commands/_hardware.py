@@ -60,6 +60,21 @@ def unit_price_per_minute(item: dict[str, Any]) -> float | None:
     return per_unit * {"second": 60, "minute": 1, "hour": 1 / 60}.get(unit, 1)
 
 
+def flavor_warning(client: JobsClient, flavor: str) -> str | None:
+    """A warning when the flavor is not in the hardware list (the server has the last word)."""
+    try:
+        names = [str(item.get("name")) for item in hardware_list(client, quick=True)]
+    except Exception:
+        return None
+    if not names or flavor in names:
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(flavor, names, n=1)
+    guess = f"; did you mean '{close[0]}'?" if close else ""
+    return f"'{flavor}' is not in the hardware list (`hfjobs hardware`){guess} Sending it anyway"
+
+
 def launch_summary(
     app: AppContext, client: JobsClient, spec: dict[str, Any], *, verb: str = "Starting"
 ) -> str:
@@ -67,6 +82,9 @@ def launch_summary(
     flavor = spec.get("flavor") or "cpu-basic"
     image = spec.get("dockerImage") or f"hf.co/spaces/{spec.get('spaceId')}"
     timeout = spec.get("timeoutSeconds") or DEFAULT_TIMEOUT
+    warning = flavor_warning(client, flavor)
+    if warning:
+        app.output.warn(warning)
     text = f"{verb} {image} on {flavor}"
     per_minute = price_per_minute(client, flavor)
     if per_minute is not None:

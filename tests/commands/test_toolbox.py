@@ -370,3 +370,12 @@ def test_bulk_cancel_asks_on_a_terminal_and_declining_cancels_nothing(
     assert result.exit_code == 1
     assert "Cancel 1 job?" in result.stderr and "Nothing cancelled" in result.stderr
     assert not any(c.request.method == "POST" for c in api.calls)
+
+
+def test_an_unknown_flavor_is_sent_with_a_suggestion(cli, api, logged_in):
+    stub_hardware(api)
+    api.post(JOBS, status=400, json={"error": "Invalid flavor 't4-smal'"})
+    result = cli("run", "-d", "--namespace", "alice", "--flavor", "t4-smal", "python:3.12", "true")
+    assert result.exit_code == 2
+    assert "did you mean 't4-small'?" in result.stderr
+    assert "Invalid flavor 't4-smal'" in result.stderr

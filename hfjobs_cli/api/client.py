@@ -195,18 +195,28 @@ class JobsClient:
         path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/expose"
         return self._job(self.send_json("PUT", path, body))
 
-    def logs_response(self, namespace: str, job_id: str, *, tail: int | None, read_timeout: float):
-        """The raw streaming response of `/logs` (the caller reads and closes it)."""
-        url = self.http.url(f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/logs")
-        params = {"tail": str(tail)} if tail is not None else None
-        response = self.http.request(
+    def stream_response(self, path: str, *, params: Any = None, read_timeout: float):
+        """A streaming GET (the caller reads and closes it); `read_timeout` is the longest
+        silence between bytes. Not retried: the readers reconnect with their own rules."""
+        return self.http.request(
             "GET",
-            url,
+            self.http.url(path),
             params=params,
             stream=True,
             timeout=(self.http.timeout[0], read_timeout),
             retry=False,
         )
+
+    def metrics_response(self, namespace: str, job_id: str, *, read_timeout: float):
+        """The raw streaming response of `/metrics` (the caller reads and closes it)."""
+        path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/metrics"
+        return self.stream_response(path, read_timeout=read_timeout)
+
+    def logs_response(self, namespace: str, job_id: str, *, tail: int | None, read_timeout: float):
+        """The raw streaming response of `/logs` (the caller reads and closes it)."""
+        params = {"tail": str(tail)} if tail is not None else None
+        path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/logs"
+        response = self.stream_response(path, params=params, read_timeout=read_timeout)
         ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if ctype and ctype != "text/event-stream":  # a proxy's page is not an empty log
             self._answered(response)

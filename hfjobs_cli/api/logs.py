@@ -35,7 +35,7 @@ def _sleep(seconds: float) -> None:
     time.sleep(seconds)  # one place to stub in tests
 
 
-class _Ended:
+class StreamEnd:
     """How the last connection ended: `clean` is False for cuts, resets and read timeouts;
     `timed_out` tells a read timeout (nothing more to read) from a cut."""
 
@@ -43,9 +43,9 @@ class _Ended:
     timed_out = False
 
 
-def _chunks(
+def read_chunks(
     response: requests.Response,
-    ended: _Ended,
+    ended: StreamEnd,
     *,
     quiet_after: float | None = None,
     job_ended: Callable[[], bool] | None = None,
@@ -108,9 +108,9 @@ def snapshot(
             parsedate_to_datetime(response.headers["Date"]) + timedelta(seconds=1)
         ).astimezone(UTC)
     cutoff_text = cutoff.strftime("%Y-%m-%dT%H:%M:%S") if cutoff else ""
-    ended = _Ended()
+    ended = StreamEnd()
     shown = 0
-    for batch in iter_log_batches(_chunks(response, ended)):
+    for batch in iter_log_batches(read_chunks(response, ended)):
         live_at = None
         # Timestamps grow: when a batch's last line is history, all of it is.
         if cutoff and _is_live(batch[-1].timestamp, cutoff, cutoff_text):
@@ -168,7 +168,7 @@ class Follower:
         stalls = 0  # connections in a row that broke off after the job ended, with nothing new
         delay = 0.5
         while True:
-            ended = _Ended()
+            ended = StreamEnd()
             got_data = False
             try:
                 response = self.client.logs_response(
@@ -184,7 +184,7 @@ class Follower:
                 ended.clean = False
                 self._notify(f"log stream unavailable ({exc.message}); retrying")
             else:
-                chunks = _chunks(
+                chunks = read_chunks(
                     response, ended, quiet_after=self.read_timeout, job_ended=self._job_ended
                 )
                 for batch in self._dedup(iter_log_batches(chunks), first):

@@ -12,11 +12,10 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import quote
 
 from hfjobs_cli.api.client import JobsClient
 from hfjobs_cli.api.errors import ApiError, ConnectionFailure, NotAvailable, ServerError
-from hfjobs_cli.api.logs import _chunks, _Ended
+from hfjobs_cli.api.logs import StreamEnd, read_chunks
 from hfjobs_cli.api.models import Job
 from hfjobs_cli.api.streaming import SseEvent, iter_sse_batches
 
@@ -46,11 +45,8 @@ def stream(
     client: JobsClient, namespace: str, job_id: str, *, read_timeout: float = READ_TIMEOUT
 ) -> Iterator[dict[str, Any]]:
     """Samples as they arrive; ends quietly when the stream ends or stays silent too long."""
-    url = client.http.url(f"/api/jobs/{quote(namespace, safe='')}/{quote(job_id, safe='')}/metrics")
     try:
-        response = client.http.request(
-            "GET", url, stream=True, timeout=(client.http.timeout[0], read_timeout), retry=False
-        )
+        response = client.metrics_response(namespace, job_id, read_timeout=read_timeout)
     except NotAvailable as exc:
         raise NotRunning(exc.message, status=exc.status, url=exc.url) from None
     except ServerError as exc:
@@ -58,7 +54,7 @@ def stream(
             raise
         raise NotRunning(exc.message, status=exc.status, url=exc.url) from None
     try:
-        for batch in iter_sse_batches(_chunks(response, _Ended())):
+        for batch in iter_sse_batches(read_chunks(response, StreamEnd())):
             for event in batch:
                 sample = metric_event(event)
                 if sample is not None:

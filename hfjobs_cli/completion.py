@@ -44,14 +44,14 @@ def _target(params: dict[str, Any]) -> tuple[str, str | None, str] | None:
     return endpoint, token, namespace or ""
 
 
-def _cache_path(kind: str, endpoint: str, namespace: str) -> Path:
+def cache_path(kind: str, endpoint: str, namespace: str) -> Path:
     from hfjobs_cli.config import cache_dir
 
     digest = hashlib.sha256(f"{endpoint}\0{namespace}".encode()).hexdigest()[:16]
     return cache_dir() / f"complete-{kind}-{digest}.json"
 
 
-def _read_cache(path: Path) -> tuple[list[Any] | None, float]:
+def read_cache(path: Path) -> tuple[list[Any] | None, float]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return data["items"], time.time() - float(data["at"])
@@ -59,7 +59,7 @@ def _read_cache(path: Path) -> tuple[list[Any] | None, float]:
         return None, float("inf")
 
 
-def _write_cache(path: Path, items: list[Any]) -> None:
+def write_cache(path: Path, items: list[Any]) -> None:
     from hfjobs_cli.config import write_private_file
 
     write_private_file(path, json.dumps({"at": time.time(), "items": items}))
@@ -126,14 +126,14 @@ def candidates(kind: str, params: dict[str, Any], *, background: bool = True) ->
         if target is None:
             return []
         endpoint, token, namespace = target
-        path = _cache_path(kind, endpoint, namespace)
-        items, age = _read_cache(path)
+        path = cache_path(kind, endpoint, namespace)
+        items, age = read_cache(path)
         if items is not None:
             if age > TTL and background:
                 _refresh_in_background(kind, namespace)
             return items
         items = fetch(kind, endpoint, token or "", namespace)
-        _write_cache(path, items)
+        write_cache(path, items)
         return items
     except Exception:  # completion must never break the shell
         return []
@@ -193,8 +193,8 @@ def _main(argv: list[str]) -> int:
         if target is None:
             return 0
         endpoint, token, namespace = target
-        _write_cache(
-            _cache_path(argv[0], endpoint, namespace),
+        write_cache(
+            cache_path(argv[0], endpoint, namespace),
             fetch(argv[0], endpoint, token or "", namespace),
         )
     except Exception:

@@ -128,3 +128,17 @@ def present_started_job(
     if out.mode == "json":
         out.json(final.raw)
     return report_final(app, final, ref=ref)
+
+
+def start_job(
+    app: AppContext, spec: dict, *, namespace: str | None, token: str | None, detach: bool
+) -> int:
+    """Create the job (after a one-line summary with its maximum cost), then present it."""
+    from hfjobs_cli.commands._hardware import launch_summary
+
+    client = app.client(token)
+    ns = app.namespace(namespace)
+    if app.output.mode == "human":
+        app.output.info(launch_summary(app, client, spec))
+    job = client.create_job(ns, spec)
+    return present_started_job(app, client, job, ns, detach=detach)

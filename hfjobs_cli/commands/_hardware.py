@@ -19,15 +19,15 @@ def hardware_list(
     """The hardware list: the completion cache when present (prices rarely change), else the API."""
     from hfjobs_cli import completion
 
-    path = completion._cache_path("hardware-full", client.endpoint, "")
-    items, _age = completion._read_cache(path)
+    path = completion.cache_path("hardware-full", client.endpoint, "")
+    items, _age = completion.read_cache(path)
     if items is not None and not refresh:
         return items
     items = client.hardware(quick=quick)
     try:
-        completion._write_cache(path, items)
-        completion._write_cache(
-            completion._cache_path("hardware", client.endpoint, ""),
+        completion.write_cache(path, items)
+        completion.write_cache(
+            completion.cache_path("hardware", client.endpoint, ""),
             [[h["name"], h.get("prettyName", "")] for h in items],
         )
     except OSError:

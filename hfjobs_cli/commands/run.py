@@ -7,10 +7,9 @@ from typing import Annotated
 import typer
 
 from hfjobs_cli import completion
-from hfjobs_cli.commands._attach import present_started_job
+from hfjobs_cli.commands._attach import start_job
 from hfjobs_cli.commands._common import app_context
-from hfjobs_cli.commands._hardware import launch_summary
-from hfjobs_cli.commands._spec import SpecOptions, build_spec, masked
+from hfjobs_cli.commands._spec import SpecOptions, build_spec, masked, show_dry_run
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 
 RUN_CONTEXT = {"allow_interspersed_args": False, "ignore_unknown_options": True}
@@ -227,7 +226,7 @@ def run(
       ID=$(hfjobs run -d -q ubuntu sleep 60)
     """
     app = app_context(ctx)
-    out = app.set_output(json=json, quiet=quiet)
+    app.set_output(json=json, quiet=quiet)
     opts = spec_options(
         image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
         attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public, ssh=ssh,
@@ -235,17 +234,9 @@ def run(
     )  # fmt: skip
     spec = build_spec(app, opts)
     if dry_run:
-        if out.mode == "human":
-            ns = namespace or app.setting("namespace").value or "<your user>"
-            out.info(f"Dry run: nothing sent. POST /api/jobs/{ns} with this body:")
-        out.json(masked(spec))
+        show_dry_run(app, "/api/jobs", masked(spec), namespace)
         return
-    client = app.client(token)
-    ns = app.namespace(namespace)
-    if out.mode == "human":
-        out.info(launch_summary(app, client, spec))
-    job = client.create_job(ns, spec)
-    code = present_started_job(app, client, job, ns, detach=detach)
+    code = start_job(app, spec, namespace=namespace, token=token, detach=detach)
     if code:
         raise typer.Exit(code)
 

@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 
-from hfjobs_cli.commands._attach import present_started_job
+from hfjobs_cli.commands._attach import start_job
 from hfjobs_cli.commands._common import app_context
-from hfjobs_cli.commands._hardware import launch_summary
-from hfjobs_cli.commands._spec import build_spec, masked
+from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run
 from hfjobs_cli.commands.run import (
     RUN_CONTEXT,
     AttemptsOpt,
@@ -130,7 +129,7 @@ def uv_run(
       hfjobs uv run --with lighteval lighteval --help
     """
     app = app_context(ctx)
-    out = app.set_output(json=json, quiet=quiet)
+    app.set_output(json=json, quiet=quiet)
     if script.startswith("-"):
         raise UsageError(f"No such option: {script}", hint="Options go before SCRIPT")
     args = list(script_args or [])
@@ -162,16 +161,9 @@ def uv_run(
     )  # fmt: skip
     spec = build_spec(app, opts)
     if dry_run:
-        if out.mode == "human":
-            out.info("Dry run: nothing sent. The request body:")
-        out.json(masked(spec))
+        show_dry_run(app, "/api/jobs", masked(spec), namespace)
         return
-    client = app.client(token)
-    ns = app.namespace(namespace)
-    if out.mode == "human":
-        out.info(launch_summary(app, client, spec))
-    job = client.create_job(ns, spec)
-    code = present_started_job(app, client, job, ns, detach=detach)
+    code = start_job(app, spec, namespace=namespace, token=token, detach=detach)
     if code:
         raise typer.Exit(code)
 

@@ -10,7 +10,7 @@ from typer.core import TyperCommand
 from hfjobs_cli import cron
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands._hardware import launch_summary
-from hfjobs_cli.commands._spec import build_spec, masked
+from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run
 from hfjobs_cli.commands.run import (
     RUN_CONTEXT,
     AttemptsOpt,
@@ -142,10 +142,7 @@ def schedule_run(
     if concurrency is not None:
         body["concurrency"] = concurrency
     if dry_run:
-        if out.mode == "human":
-            ns = namespace or app.setting("namespace").value or "<your user>"
-            out.info(f"Dry run: nothing sent. POST /api/scheduled-jobs/{ns} with this body:")
-        out.json({**body, "jobSpec": masked(spec)})
+        show_dry_run(app, "/api/scheduled-jobs", {**body, "jobSpec": masked(spec)}, namespace)
         return
     api = scheduled_api(app, token)
     ns = app.namespace(namespace)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from hfjobs_cli import __version__, config
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.output import Output
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def _float_env(name: str, default: float) -> float:
 @dataclass
 class AppContext:
     local: bool = False
+    profile: str | None = None
     output: Output = field(default_factory=Output)
     _config: dict[str, str] | None = None
     _client: JobsClient | None = None
@@ -96,7 +98,7 @@ class AppContext:
             if require_token and not token:
                 raise CliError(
                     "Not logged in: no Hugging Face token found",
-                    hint="Run `hfjobs login`, set HF_TOKEN, or try `hfjobs --local ...` "
+                    hint=f"Run `{command('login')}`, set HF_TOKEN, or try `hfjobs --local ...` "
                     "to run jobs on this machine without an account",
                     code=ExitCode.AUTH,
                 )

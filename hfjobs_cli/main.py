@@ -71,7 +71,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "emulator": ("emulator", "Run the Jobs API locally: no account, jobs run on this machine."),
 }  # fmt: skip
 ALIASES = {"ls": "ps"}  # hidden spellings of a command
-ROOT_FLAGS = {"--local", "--version", "-h", "--help"}
+ROOT_FLAGS = {"--local", "--version", "-V", "-h", "--help"}
+ROOT_OPTIONS: set[str] = set()  # root options that take a value
 
 
 def _version(value: bool) -> None:
@@ -93,13 +94,19 @@ def root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+            "-V",
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit.",
         ),
     ] = False,
 ) -> None:
     """Run and manage Hugging Face Jobs from the terminal, scripts and CI."""
+    from hfjobs_cli import hints
     from hfjobs_cli.context import AppContext  # not needed by --help or a Tab press
 
+    hints.set_globals(local=local)
     ctx.obj = AppContext(local=local)
 
 
@@ -177,8 +184,13 @@ def command_of(args: list[str]) -> str | None:
     """The top-level command that `args` (or the words of a Tab press) name, if any."""
     if COMPLETE_VAR in os.environ:
         args, _partial = _words()
+    skip = False
     for arg in args:
-        if arg in ROOT_FLAGS:
+        if skip or arg in ROOT_FLAGS:
+            skip = False
+            continue
+        if arg in ROOT_OPTIONS:
+            skip = True
             continue
         if arg.startswith("-"):
             return None
@@ -240,12 +252,13 @@ def _print_error(message: str, hint: str | None = None) -> None:
 
 def _api_error(exc: Exception) -> tuple[str, str | None, int]:
     from hfjobs_cli.api import errors as e
+    from hfjobs_cli.hints import command
 
     text = str(exc)
     if isinstance(exc, e.BadRequestError):
         return f"The server refused the request: {text}", None, ExitCode.USAGE
     if isinstance(exc, e.AuthError):
-        return text, "Run `hfjobs login`, or check HF_TOKEN", ExitCode.AUTH
+        return text, f"Run `{command('login')}`, or check HF_TOKEN", ExitCode.AUTH
     if isinstance(exc, e.ForbiddenError):
         return (
             text,
@@ -263,7 +276,8 @@ def _api_error(exc: Exception) -> tuple[str, str | None, int]:
     if isinstance(exc, e.AmbiguousSend):  # "try again" could start and bill a second job
         return (
             text,
-            "The request may have reached the server: check `hfjobs ps -a` before trying again",
+            f"The request may have reached the server: check `{command('ps', '-a')}` "
+            "before trying again",
             ExitCode.UNREACHABLE,
         )
     if isinstance(exc, e.ConnectionFailure | e.ServerError | e.RateLimitError):

@@ -69,6 +69,34 @@ def test_every_command_has_an_example(cli, path):
     assert f"hfjobs {path[0]}" in result.stdout or "eval" in result.stdout
 
 
+GROUPS = [path for path, _ in TREE if path not in LEAVES]
+
+
+@pytest.mark.parametrize("path", GROUPS, ids=[" ".join(p) for p in GROUPS])
+def test_every_group_has_an_example(cli, path):
+    """`hfjobs config --help` (and every other group) shows how it is used, not only its verbs."""
+    result = cli(*path, "--help")
+    assert result.exit_code == 0
+    assert re.search(r"Examples?:", result.stdout), f"{' '.join(path)} --help has no example"
+    assert re.search(rf"^\s+(eval .*)?hfjobs {' '.join(path)} ", result.stdout, re.M)
+
+
+@pytest.mark.parametrize("path", [()] + [p for p, _ in TREE], ids=lambda p: " ".join(p) or "root")
+def test_options_show_metavars_not_types(cli, path):
+    """`--limit N`, never click's `--limit <int range>` or `<str>`."""
+    out = cli(*path, "--help").stdout
+    assert not re.search(r"<(int|float|str|text|integer)[^>]*>", out, re.I), out
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version_flags(cli, flag):
+    from hfjobs_cli import __version__
+
+    result = cli(flag)
+    assert result.exit_code == 0
+    assert result.stdout == f"hfjobs {__version__}\n"
+
+
 def test_the_lazy_registry_matches_the_commands():
     """main.COMMANDS (used so that a start imports one command module) agrees with the tree."""
     top = {path[0]: text.strip().splitlines()[0] for path, text in COMMANDS_AND_GROUPS}

@@ -18,6 +18,7 @@ from hfjobs_cli.api.errors import (
 if TYPE_CHECKING:  # the transport imports requests: commands import this module for free
     from hfjobs_cli.api.http import Transport
 from hfjobs_cli.api.models import Job, WhoAmI
+from hfjobs_cli.hints import command
 
 REQUEST_ID_LABEL = "hfjobs-request-id"
 
@@ -147,7 +148,7 @@ class JobsClient:
             lambda: self.find_job_by_label(namespace, REQUEST_ID_LABEL, rid),
             rid,
             what="job",
-            check=f"hfjobs ps -a -l {REQUEST_ID_LABEL}={rid}",
+            check=command("ps", "-a", "-l", f"{REQUEST_ID_LABEL}={rid}", namespace=namespace),
         )
 
     def find_job_by_label(self, namespace: str, key: str, value: str) -> Job | None:

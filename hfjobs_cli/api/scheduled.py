@@ -10,6 +10,7 @@ from urllib.parse import quote
 from hfjobs_cli.api.client import REQUEST_ID_LABEL, JobsClient, create_once
 from hfjobs_cli.api.errors import ResponseError
 from hfjobs_cli.api.models import Job, JobSpec, parse_time
+from hfjobs_cli.hints import command
 
 
 def _seg(value: str) -> str:
@@ -97,7 +98,9 @@ class ScheduledJobs:
             lambda: self.find_by_label(namespace, REQUEST_ID_LABEL, rid),
             rid,
             what="scheduled job",
-            check=f"hfjobs schedule ls -a -l {REQUEST_ID_LABEL}={rid}",
+            check=command(
+                "schedule", "ls", "-a", "-l", f"{REQUEST_ID_LABEL}={rid}", namespace=namespace
+            ),
         )
 
     def list_all(self, namespace: str, labels: dict[str, str] | None = None) -> list[ScheduledJob]:

@@ -13,6 +13,7 @@ from hfjobs_cli.api.models import Job
 from hfjobs_cli.commands._common import stage_exit_code
 from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode
+from hfjobs_cli.hints import command
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
@@ -77,8 +78,8 @@ def follow_to_end(
             print_batch(app, batch, timestamps=timestamps, to_stderr=logs_to_stderr)
     except KeyboardInterrupt:
         out.warn(f"Detached: job {ref} keeps running (it was not cancelled)")
-        out.hint(f"Follow it again: hfjobs logs -f {ref}")
-        out.hint(f"Cancel it:       hfjobs cancel {ref}")
+        out.hint(f"Follow it again: {command('logs', '-f', ref)}")
+        out.hint(f"Cancel it:       {command('cancel', ref)}")
         raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
     assert follower.job is not None
     return follower.job
@@ -94,7 +95,7 @@ def report_final(app: AppContext, job: Job, *, ref: str) -> int:
         app.output.error(f"Job {ref} was {job.stage.lower()}{message}")
     else:
         app.output.error(f"Job {ref} ended with stage {job.stage}{message}")
-        app.output.hint(f"Details: hfjobs inspect {ref}")
+        app.output.hint(f"Details: {command('inspect', ref)}")
     return code
 
 
@@ -117,8 +118,8 @@ def present_started_job(
             for exposed in job.expose_urls:
                 out.line(exposed)
             if job.ssh_url:
-                out.hint(f"Connect: hfjobs ssh {ref}")
-            out.hint(f"Follow its log: hfjobs logs -f {ref}")
+                out.hint(f"Connect: {command('ssh', ref)}")
+            out.hint(f"Follow its log: {command('logs', '-f', ref)}")
         return ExitCode.OK
     if out.mode == "human":
         out.info(f"Job {job.id} started{what}: {url}")

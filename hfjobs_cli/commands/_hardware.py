@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from hfjobs_cli.hints import command
 from hfjobs_cli.views import format_duration, format_usd
 
 if TYPE_CHECKING:
@@ -72,7 +73,9 @@ def flavor_warning(client: JobsClient, flavor: str) -> str | None:
 
     close = difflib.get_close_matches(flavor, names, n=1)
     guess = f"; did you mean '{close[0]}'?" if close else ""
-    return f"'{flavor}' is not in the hardware list (`hfjobs hardware`){guess} Sending it anyway"
+    return (
+        f"'{flavor}' is not in the hardware list (`{command('hardware')}`){guess} Sending it anyway"
+    )
 
 
 def launch_summary(

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from hfjobs_cli import config
+from hfjobs_cli import config, hints
 from hfjobs_cli.api import client as api_client
 from hfjobs_cli.api.client import REQUEST_ID_LABEL
 from hfjobs_cli.context import AppContext
@@ -63,7 +63,7 @@ def split_command(image: str, command: list[str] | None) -> tuple[str, list[str]
     if not args:
         raise UsageError(
             "Missing COMMAND: give the command to run after IMAGE",
-            hint="For example: hfjobs run python:3.12 python -c \"print('hello')\"",
+            hint=f"For example: {hints.command('run', 'python:3.12', 'python', '-c', 'print(1)')}",
         )
     return image, args
 

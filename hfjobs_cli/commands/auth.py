@@ -11,6 +11,7 @@ from hfjobs_cli.api.errors import AuthError
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.context import stdin_is_terminal
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt, TokenOpt
 
 
@@ -26,7 +27,7 @@ def _read_token() -> str:
         raise UsageError(
             "No token given",
             hint="Create one at https://huggingface.co/settings/tokens, then: "
-            'echo "$TOKEN" | hfjobs login',
+            f'echo "$TOKEN" | {command("login")}',
         )
     return token
 

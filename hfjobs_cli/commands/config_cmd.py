@@ -13,7 +13,14 @@ from hfjobs_cli.options import JsonOpt
 from hfjobs_cli.parsing import check_name, parse_duration
 
 config_app = typer.Typer(
-    help="Set defaults for --namespace, --flavor, --timeout and the endpoint.",
+    help="""Set defaults for --namespace, --flavor, --timeout and the endpoint.
+
+    Examples:
+
+      hfjobs config set namespace my-org
+
+      hfjobs config list
+    """,
     no_args_is_help=True,
 )
 

@@ -13,7 +13,14 @@ from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.options import JsonOpt
 
 emulator_app = typer.Typer(
-    help="Run the Jobs API locally: no account, jobs run on this machine.",
+    help="""Run the Jobs API locally: no account, jobs run on this machine.
+
+    Examples:
+
+      hfjobs emulator start
+
+      eval "$(hfjobs emulator env)"
+    """,
     no_args_is_help=True,
 )
 
@@ -52,11 +59,15 @@ def serve(
     host: Annotated[
         str | None,
         typer.Option(
-            "--host", help="Address to listen on (default 127.0.0.1).", show_default=False
+            "--host",
+            metavar="ADDRESS",
+            help="Address to listen on (default 127.0.0.1).",
+            show_default=False,
         ),
     ] = None,
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")
+        int,
+        typer.Option("--port", min=0, max=65535, metavar="PORT", help="Port; 0 picks a free one."),
     ] = 0,
     data_dir: DataDirOpt = None,
     runtime: RuntimeOpt = "auto",

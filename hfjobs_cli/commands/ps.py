@@ -11,6 +11,7 @@ from hfjobs_cli.api.models import ACTIVE_STAGES, ALL_STAGES
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands._hardware import job_cost
 from hfjobs_cli.errors import UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import (
     JsonOpt,
     LabelFilterOpt,
@@ -59,7 +60,7 @@ def ps(
     label: LabelFilterOpt = None,
     name: NameFilterOpt = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, help="Show at most N jobs; 0 for all.")
+        int, typer.Option("--limit", min=0, metavar="N", help="Show at most N jobs; 0 for all.")
     ] = 100,
     wide: Annotated[bool, typer.Option("--wide", help="Add FLAVOR and COST columns.")] = False,
     watch: Annotated[
@@ -69,7 +70,10 @@ def ps(
         ),
     ] = False,
     interval: Annotated[
-        float, typer.Option("--interval", min=1.0, help="Seconds between refreshes with -w.")
+        float,
+        typer.Option(
+            "--interval", min=1.0, metavar="SECONDS", help="Seconds between refreshes with -w."
+        ),
     ] = 2.0,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
@@ -96,7 +100,9 @@ def ps(
     if not all_ and not stages:
         stages = list(ACTIVE_STAGES)
     if watch and (out.mode != "human" or not out.interactive):
-        raise UsageError("--watch needs a terminal", hint="In scripts, use `hfjobs wait` or --json")
+        raise UsageError(
+            "--watch needs a terminal", hint=f"In scripts, use `{command('wait')} ID...` or --json"
+        )
     client = app.client(token)
     ns = app.namespace(namespace)
 

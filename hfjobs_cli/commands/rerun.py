@@ -12,6 +12,7 @@ from hfjobs_cli.commands._common import app_context, resolve_refs
 from hfjobs_cli.commands._spec import read_secrets, with_request_id
 from hfjobs_cli.commands.run import EnvOpt, FlavorOpt, SecretsFileOpt, SecretsOpt, TimeoutOpt
 from hfjobs_cli.errors import UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import JobIdArg, JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 from hfjobs_cli.parsing import merge_name_label, parse_env_pairs, parse_timeout_seconds
 
@@ -93,7 +94,7 @@ def rerun(
             raise UsageError(
                 f"Job {ident} used the secret{'s' if len(missing) > 1 else ''} {', '.join(missing)}, "
                 "which cannot be read back",
-                hint=f"Pass them again: hfjobs rerun {flags} ... (values from your environment)",
+                hint=f"Pass them again: {command('rerun')} {flags} ... (values from your environment)",
             )
         spec["environment"].update(new_env)
         if new_secrets:

@@ -17,6 +17,7 @@ import typer
 from hfjobs_cli.api.models import Job
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import JobIdArg, NamespaceOpt, TokenOpt
 
 POLL = 2.0  # seconds between status checks while the job starts (the Hub's cadence)
@@ -90,7 +91,7 @@ def ssh(
                     if job.is_terminal:
                         raise CliError(
                             f"Job {ref} ended before it ran ({job.stage}): nothing to connect to",
-                            hint=f"Details: hfjobs inspect {ref}",
+                            hint=f"Details: {command('inspect', ref)}",
                         )
         except KeyboardInterrupt:
             raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
@@ -109,13 +110,16 @@ def _check(job: Job, ref: str) -> None:
     if job.is_terminal:
         raise CliError(
             f"Job {ref} has finished ({job.stage}): nothing to connect to",
-            hint="Start a new one with SSH enabled: hfjobs run --ssh ...",
+            hint=f"Start a new one with SSH enabled: {command('run', '--ssh')} ...",
         )
     ssh_spec = job.raw.get("ssh")
     enabled = isinstance(ssh_spec, dict) and ssh_spec.get("enabled") is True
     # While the job schedules, an ssh-enabled job may not have its URL yet.
     if not job.ssh_url and (job.stage == "RUNNING" or not enabled):
-        raise CliError(f"SSH is not enabled for job {ref}", hint=ENABLE_HINT)
+        raise CliError(
+            f"SSH is not enabled for job {ref}",
+            hint=ENABLE_HINT.replace("hfjobs run", command("run")),
+        )
 
 
 def ssh_command(ssh_url: str, *, identity_file: str | None = None) -> list[str]:

@@ -15,6 +15,7 @@ from hfjobs_cli.api.errors import ApiError, NotFoundError
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
 from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, OptionalJobIdsArg, TokenOpt
 from hfjobs_cli.output import Output
 from hfjobs_cli.views import (
@@ -103,7 +104,7 @@ def stats(
                 out.json([])
             else:
                 out.info(f"No running jobs in {ns}")
-                out.hint("Use `hfjobs ps -a` to see finished jobs")
+                out.hint(f"Use `{command('ps', '-a', namespace=namespace)}` to see finished jobs")
             return
     if follow:
         _follow(app, tracks)
@@ -175,8 +176,8 @@ def _snapshot(app: AppContext, tracks: list[Track]) -> None:
         if track.sample is None:
             _report_ended(out, track)
     if with_data and out.mode == "human":
-        refs = " ".join(ref_text(t.namespace, t.job_id) for t in with_data)
-        out.hint(f"Follow live: hfjobs stats -f {refs}")
+        refs = [ref_text(t.namespace, t.job_id) for t in with_data]
+        out.hint(f"Follow live: {command('stats', '-f', *refs)}")
 
 
 def _why_not_running(app: AppContext, track: Track) -> str:

@@ -39,7 +39,12 @@ SCRIPT_SUFFIXES = (".py", ".pyw")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 uv_app = typer.Typer(
-    help="Run Python scripts with uv (dependencies from PEP 723 headers or --with).",
+    help="""Run Python scripts with uv (dependencies from PEP 723 headers or --with).
+
+    Example:
+
+      hfjobs uv run --with requests script.py
+    """,
     no_args_is_help=True,
 )
 

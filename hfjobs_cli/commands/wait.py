@@ -18,6 +18,7 @@ from hfjobs_cli.commands._common import (
 )
 from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import (
     JsonOpt,
     LabelFilterOpt,
@@ -222,7 +223,9 @@ def _report(app: AppContext, jobs: list[Job], *, timed_out: bool, limit: float |
                 f"Timed out after {format_duration(limit)}: {len(running)} of {len(jobs)} "
                 f"jobs still running: {listed}"
             )
-            out.hint("The jobs keep running; wait again or cancel them with `hfjobs cancel`")
+            out.hint(
+                f"The jobs keep running; wait again or cancel them with `{command('cancel')} ID...`"
+            )
         return ExitCode.WAIT_TIMEOUT
     failed = [job for job in jobs if job.stage != "COMPLETED"]
     if out.mode != "quiet":

@@ -437,6 +437,29 @@ def test_delete_unknown_webhook(cli, api, logged_in):
     assert one_error_line(result.stderr) == f"Error: Webhook {HOOK} not found"
 
 
+def test_delete_takes_several_ids_like_the_other_deletes(cli, api, logged_in):
+    """An unknown id is reported (exit 5) and the others are still deleted."""
+    other, missing = job_id(0xB2), job_id(0xB3)
+    api.delete(f"{HOOKS}/{HOOK}", body=b"")
+    api.delete(f"{HOOKS}/{missing}", status=404, json={"error": "Webhook not found"})
+    api.delete(f"{HOOKS}/{other}", body=b"")
+    result = cli("webhook", "delete", "-y", HOOK, missing, other)
+    assert result.exit_code == 5
+    assert result.stdout == f"✓ Webhook {HOOK} deleted\n✓ Webhook {other} deleted\n"
+    assert f"Error: Webhook {missing} not found" in result.stderr
+    assert "Hint: List your webhooks: hfjobs webhook ls" in result.stderr
+
+
+def test_delete_of_several_asks_once_naming_them(cli, api, logged_in, monkeypatch):
+    monkeypatch.setattr("hfjobs_cli.context.stdin_is_terminal", lambda: True)
+    other = job_id(0xB2)
+    api.delete(f"{HOOKS}/{HOOK}", body=b"")
+    api.delete(f"{HOOKS}/{other}", body=b"")
+    result = cli("webhook", "delete", HOOK, other, input="y\n")
+    assert result.exit_code == 0
+    assert f"Delete 2 webhooks ({HOOK}, {other})?" in result.output
+
+
 def test_not_logged_in_exits_4_before_sending(cli, api):
     result = cli("webhook", "ls")
     assert result.exit_code == 4

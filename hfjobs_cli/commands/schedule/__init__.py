@@ -12,7 +12,14 @@ import typer
 from hfjobs_cli.commands.schedule import changes, create, listing, preview
 
 schedule_app = typer.Typer(
-    help="Run jobs on a cron schedule: create, list, inspect, pause, trigger.",
+    help="""Run jobs on a cron schedule: create, list, inspect, pause, trigger.
+
+    Examples:
+
+      hfjobs schedule run @daily python:3.12 python -c "print('nightly')"
+
+      hfjobs schedule ls
+    """,
     no_args_is_help=True,
 )
 

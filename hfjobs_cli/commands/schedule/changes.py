@@ -21,6 +21,7 @@ from hfjobs_cli.commands.schedule._shared import (
     when_text,
 )
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt, YesOpt
 from hfjobs_cli.parsing import merge_name_label, parse_job_ref, parse_labels
 from hfjobs_cli.views import labels_text
@@ -173,7 +174,7 @@ def trigger(
         raise CliError(
             f"Scheduled job {ident} has a run still going and its concurrency is off: "
             "no new run was started",
-            hint=f"See its runs with `hfjobs schedule history {ref_text(ns, ident)}`",
+            hint=f"See its runs with `{command('schedule', 'history', ref_text(ns, ident))}`",
         ) from None
     if out.mode == "json":
         out.json(job.raw)
@@ -183,7 +184,7 @@ def trigger(
         owner = job.owner or ns
         out.result(f"Job {job.id} started from scheduled job {ident}")
         out.line(f"{api.client.endpoint}/jobs/{owner}/{job.id}")
-        out.hint(f"Follow its log: hfjobs logs -f {owner}/{job.id}")
+        out.hint(f"Follow its log: {command('logs', '-f', f'{owner}/{job.id}')}")
 
 
 def reschedule(

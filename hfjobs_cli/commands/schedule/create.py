@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from hfjobs_cli import cron
+from hfjobs_cli import cron, hints
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands._hardware import launch_summary
 from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run
@@ -160,10 +160,10 @@ def schedule_run(
     out.line(f"Schedule: {schedule_text(sj.schedule or schedule)}")
     if sj.suspend or suspend:
         out.line("Next run: none while suspended")
-        out.hint(f"Start it with: hfjobs schedule resume {ref}")
+        out.hint(f"Start it with: {hints.command('schedule', 'resume', ref)}")
     else:
         out.line(f"Next run: {when_text(next_run(sj))}")
-        out.hint(f"Run it now: hfjobs schedule trigger {ref}")
+        out.hint(f"Run it now: {hints.command('schedule', 'trigger', ref)}")
 
 
 def register(app: typer.Typer) -> None:

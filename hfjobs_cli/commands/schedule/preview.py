@@ -19,6 +19,7 @@ from hfjobs_cli.commands.schedule._shared import (
     scheduled_api,
 )
 from hfjobs_cli.errors import CliError, UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 from hfjobs_cli.views import iso, relative_time
 
@@ -129,7 +130,7 @@ def history(
     ctx: typer.Context,
     sj_id: ScheduleIdArg,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, help="Show at most N runs; 0 for all.")
+        int, typer.Option("--limit", min=0, metavar="N", help="Show at most N runs; 0 for all.")
     ] = 20,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
@@ -171,7 +172,7 @@ def history(
         out.ids(job.id for job in runs)
     elif not runs:
         out.info(f"Scheduled job {ident} has not started any job yet")
-        out.hint(f"Run it now: hfjobs schedule trigger {ref_text(ns, ident)}")
+        out.hint(f"Run it now: {command('schedule', 'trigger', ref_text(ns, ident))}")
     else:
         from hfjobs_cli.output import STAGE_STYLES
 

@@ -12,7 +12,14 @@ import typer
 from hfjobs_cli.commands.webhook import create, manage
 
 webhook_app = typer.Typer(
-    help="Start jobs when a watched model, dataset, Space, user or org changes.",
+    help="""Start jobs when a watched model, dataset, Space, user or org changes.
+
+    Examples:
+
+      hfjobs webhook create --watch model:alice/my-model --job-id 6650a1b2c3d4e5f60718293a
+
+      hfjobs webhook ls
+    """,
     no_args_is_help=True,
 )
 

@@ -13,6 +13,7 @@ from hfjobs_cli import completion
 from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.views import iso, spec_fields
 
 if TYPE_CHECKING:
@@ -23,6 +24,16 @@ WebhookIdArg = Annotated[
     typer.Argument(
         metavar="ID",
         help="Webhook id (see `hfjobs webhook ls`).",
+        autocompletion=completion.complete_webhook_id,
+        show_default=False,
+    ),
+]
+
+WebhookIdsArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="ID...",
+        help="Webhook ids (see `hfjobs webhook ls`).",
         autocompletion=completion.complete_webhook_id,
         show_default=False,
     ),
@@ -86,7 +97,7 @@ def check_webhook_id(text: str) -> str:
     if "/" in ident:
         raise UsageError(
             f"Invalid webhook id '{text}': webhooks belong to your user, give the plain ID",
-            hint="List them: hfjobs webhook ls",
+            hint=f"List them: {command('webhook', 'ls')}",
         )
     if not _PLAIN_ID.match(ident):
         raise UsageError(f"Invalid webhook id '{text}': unexpected characters")
@@ -108,7 +119,7 @@ def webhook_errors(ident: str) -> Iterator[None]:
     except NotFoundError:
         raise CliError(
             f"Webhook {ident} not found",
-            hint="List your webhooks: hfjobs webhook ls",
+            hint=f"List your webhooks: {command('webhook', 'ls')}",
             code=ExitCode.NOT_FOUND,
         ) from None
 

@@ -23,6 +23,7 @@ from hfjobs_cli.commands.webhook._shared import (
 )
 from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 from hfjobs_cli.parsing import parse_job_ref
 
@@ -113,7 +114,8 @@ def source_job(app: AppContext, client: JobsClient, ref: tuple[str | None, str])
     except NotFoundError:
         raise CliError(
             f"Job {ns}/{ident} not found",
-            hint="Check the id and its namespace (NAMESPACE/ID); list jobs with `hfjobs ps -a`",
+            hint="Check the id and its namespace (NAMESPACE/ID); list jobs with "
+            f"`{command('ps', '-a', namespace=ns)}`",
             code=ExitCode.NOT_FOUND,
         ) from None
 
@@ -127,7 +129,7 @@ def warn_missing_secrets(out: Output, missing: list[str], hook_id: str, job_ref:
         f"The source job's secrets are not copied: {', '.join(missing)} will be missing from "
         f"the jobs this webhook starts; pass them again with {flags}"
     )
-    out.hint(f"hfjobs webhook update {hook_id} --job-id {job_ref} {flags}")
+    out.hint(f"{command('webhook', 'update', hook_id, '--job-id', job_ref)} {flags}")
 
 
 def create(
@@ -184,7 +186,9 @@ def create(
     if job is not None:
         missing = [name for name in job.spec.secrets if name not in values]
         warn_missing_secrets(out, missing, hook.id, job_id or job.id)
-        out.hint(f"Every event starts a copy of job {job.id}: watch for them with `hfjobs ps`")
+        out.hint(
+            f"Every event starts a copy of job {job.id}: watch for them with `{command('ps')}`"
+        )
 
 
 def update(

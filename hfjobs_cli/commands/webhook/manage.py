@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 
 from hfjobs_cli.api import webhooks as api
+from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.commands._common import app_context, confirm
 from hfjobs_cli.commands.webhook._shared import (
     COLUMNS,
     WebhookIdArg,
+    WebhookIdsArg,
     check_webhook_id,
     show_changed,
     watched_text,
@@ -16,6 +18,8 @@ from hfjobs_cli.commands.webhook._shared import (
     webhook_fields,
     webhook_row,
 )
+from hfjobs_cli.errors import ExitCode
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt, QuietOpt, TokenOpt, YesOpt
 
 
@@ -39,7 +43,9 @@ def ls(
         out.ids(hook.id for hook in hooks)
     elif not hooks:
         out.info("No webhooks")
-        out.hint("Create one: hfjobs webhook create --watch model:OWNER/NAME --job-id JOB_ID")
+        out.hint(
+            f"Create one: {command('webhook', 'create')} --watch model:OWNER/NAME --job-id JOB_ID"
+        )
     else:
         styles = {4: ["green" if hook.enabled else "yellow" for hook in hooks]}
         out.table(COLUMNS, [webhook_row(hook) for hook in hooks], styles=styles)
@@ -112,36 +118,49 @@ def disable(
 
 def delete(
     ctx: typer.Context,
-    webhook_id: WebhookIdArg,
+    webhook_ids: WebhookIdsArg,
     yes: YesOpt = False,
     token: TokenOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Delete a webhook for good; asks first on a terminal, elsewhere needs -y.
+    """Delete webhooks for good; asks first on a terminal, elsewhere needs -y.
+
+    An unknown id is reported (exit 5) and the other webhooks are still deleted.
 
     Examples:
 
       hfjobs webhook delete 6650c2d3e4f5a6b7c8d9e0f1
 
-      hfjobs webhook delete -y 6650c2d3e4f5a6b7c8d9e0f1
+      hfjobs webhook ls -q | xargs hfjobs webhook delete -y
     """
     app = app_context(ctx)
     out = app.set_output(quiet=quiet)
-    ident = check_webhook_id(webhook_id)
+    idents = list(dict.fromkeys(check_webhook_id(ident) for ident in webhook_ids))
     client = app.client(token)
 
     def question() -> str:
-        with webhook_errors(ident):
-            hook = api.get_webhook(client, ident)
-        return f"Delete webhook {ident} (watching {watched_text(hook)})?"
+        if len(idents) > 1:
+            return f"Delete {len(idents)} webhooks ({', '.join(idents)})?"
+        with webhook_errors(idents[0]):
+            hook = api.get_webhook(client, idents[0])
+        return f"Delete webhook {idents[0]} (watching {watched_text(hook)})?"
 
     confirm(question, yes=yes, action="delete", declined="Nothing deleted")
-    with webhook_errors(ident):
-        api.delete_webhook(client, ident)
-    if out.mode == "quiet":
-        out.ids([ident])
-    else:
-        out.result(f"Webhook {ident} deleted")
+    missing = 0
+    for ident in idents:
+        try:
+            api.delete_webhook(client, ident)
+        except NotFoundError:
+            out.error(f"Webhook {ident} not found")
+            missing += 1
+            continue
+        if out.mode == "quiet":
+            out.ids([ident])
+        else:
+            out.result(f"Webhook {ident} deleted")
+    if missing:
+        out.hint(f"List your webhooks: {command('webhook', 'ls')}")
+        raise typer.Exit(ExitCode.NOT_FOUND)
 
 
 def register_views(app: typer.Typer) -> None:

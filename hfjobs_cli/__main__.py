@@ -1,7 +1,5 @@
-"""`python -m hfjobs_cli` runs the CLI."""
+"""`python -m hfjobs_cli` runs the CLI, as the `hfjobs` command does."""
 
-import sys
+from hfjobs_cli.entry import run
 
-from hfjobs_cli.main import main
-
-sys.exit(main())
+run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,6 +34,33 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def escape_control(text: str) -> str:
     """Make control characters from the server visible instead of letting them drive the terminal."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def is_terminal(stream: Any) -> bool:
+    """Whether rich would treat `stream` as a terminal, answered without importing rich (16 ms
+    that a piped command, or a message on a piped stderr, does not need): TTY_COMPATIBLE=0/1
+    and FORCE_COLOR decide first, then `isatty()`."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if isatty is not None else False
+    except ValueError:  # a closed stream
+        return False
+
+
+def is_interactive(stream: Any) -> bool:
+    """Whether rich would animate on `stream`: TTY_INTERACTIVE=0/1, else a terminal that is
+    not a dumb one."""
+    forced = os.environ.get("TTY_INTERACTIVE")
+    if forced in ("0", "1"):
+        return forced == "1"
+    dumb = os.environ.get("TERM", "").lower() in ("dumb", "unknown")
+    return is_terminal(stream) and not dumb
 
 
 class Output:
@@ -60,12 +88,16 @@ class Output:
 
     @property
     def stdout_is_terminal(self) -> bool:
-        return self.out.is_terminal
+        return self._out.is_terminal if self._out is not None else is_terminal(sys.stdout)
+
+    @property
+    def err_is_terminal(self) -> bool:
+        return self._err.is_terminal if self._err is not None else is_terminal(sys.stderr)
 
     @property
     def interactive(self) -> bool:
         """True when a person watches stderr: spinners and live tables are shown."""
-        return self.err.is_interactive
+        return self._err.is_interactive if self._err is not None else is_interactive(sys.stderr)
 
     # -- data on stdout ----------------------------------------------------------------
     def json(self, value: Any) -> None:
@@ -123,12 +155,14 @@ class Output:
         `stderr=True` shows it to the person (e.g. what a bulk action will touch), not the pipe.
         """
         cleaned = [[escape_control(cell) for cell in row] for row in rows]
-        console, stream = (self.err, sys.stderr) if stderr else (self.out, sys.stdout)
-        if not console.is_terminal:
+        terminal = self.err_is_terminal if stderr else self.stdout_is_terminal
+        if not terminal:
+            stream = sys.stderr if stderr else sys.stdout
             lines = ["\t".join(columns)] + ["\t".join(row) for row in cleaned]
             stream.write("\n".join(lines) + "\n")
             stream.flush()
             return
+        console = self.err if stderr else self.out
         console.print(self.render_table(columns, cleaned, styles=styles))
 
     def render_table(self, columns, rows, *, styles=None):
@@ -191,7 +225,7 @@ class Output:
     def info(self, text: str) -> None:
         if self.mode == "quiet":
             return
-        self.err.print(_markup_escape(text)) if self.err.is_terminal else self._raw_err(text)
+        self.err.print(_markup_escape(text)) if self.err_is_terminal else self._raw_err(text)
 
     def warn(self, text: str) -> None:
         self._message("Warning", "yellow", text)
@@ -200,7 +234,7 @@ class Output:
         self._message("Error", "bold red", text)
 
     def _message(self, label: str, style: str, text: str) -> None:
-        if self.err.is_terminal:
+        if self.err_is_terminal:
             self.err.print(f"[{style}]{label}:[/{style}] {_markup_escape(text)}")
         else:
             self._raw_err(f"{label}: {text}")

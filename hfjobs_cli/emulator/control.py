@@ -192,13 +192,29 @@ def _alive(pid: int) -> bool:
 
 
 def _health(url: str, timeout: float = 2.0) -> dict | None:
-    import urllib.request
+    # http.client, which requests loads anyway: urllib.request would add 18 ms to every
+    # `--local` command for this one request.
+    import http.client
+    from urllib.parse import urlsplit
 
+    parts = urlsplit(url)
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
     try:
-        with urllib.request.urlopen(f"{url}/api/emulator/health", timeout=timeout) as response:
-            return json.loads(response.read())
-    except (OSError, ValueError):
+        connection = connection_class(parts.netloc, timeout=timeout)
+        try:
+            connection.request("GET", f"{parts.path.rstrip('/')}/api/emulator/health")
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        if response.status != 200:
+            return None
+        health = json.loads(body)
+    except (OSError, ValueError, http.client.HTTPException):
         return None
+    return health if isinstance(health, dict) else None
 
 
 def status(data_dir: Path | str | None = None) -> EmulatorInfo | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Annotated
@@ -164,26 +165,51 @@ def stub_app(*, summaries: bool = True) -> typer.Typer:
     return app
 
 
-def _words() -> tuple[list[str], bool]:
-    """The words being completed on a Tab press, and whether the last one is still being typed."""
-    if "COMP_WORDS" in os.environ:  # bash
-        words = os.environ["COMP_WORDS"].split()
+def _split(line: str) -> list[str]:
+    """Words of a command line as the shell would split them (an open quote ends the last)."""
+    import shlex
+
+    lexer = shlex.shlex(line, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    words: list[str] = []
+    try:
+        words.extend(lexer)
+    except ValueError:  # an unclosed quote: the word being typed
+        words.append(lexer.token)
+    return words
+
+
+def _words() -> list[str]:
+    """The words before the one being completed on a Tab press, read as each shell passes them.
+
+    bash gives the words and the index of the current one; PowerShell gives the whole command
+    (its text has no trailing space) and, apart, the word under the cursor; zsh
+    (`${words[1,$CURRENT]}`) and fish (`commandline -cp`) give the line up to the cursor, so
+    there a trailing space means that a new, empty word is being completed.
+    """
+    shell = os.environ.get(COMPLETE_VAR, "").partition("_")[2]  # complete_zsh -> zsh
+    if shell == "bash":
+        words = _split(os.environ.get("COMP_WORDS", ""))
         try:
             cword = int(os.environ.get("COMP_CWORD", len(words)))
         except ValueError:
             cword = len(words)
-        return words[1:cword], True
-    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")  # zsh, fish, powershell
-    words = line.split()[1:]
+        return words[1:cword]
+    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+    words = _split(line)[1:]
+    if shell in ("powershell", "pwsh"):
+        current = os.environ.get("_TYPER_COMPLETE_WORD_TO_COMPLETE", "")
+        return words[:-1] if current and words else words
     if words and not line.endswith(" "):
-        return words[:-1], True
-    return words, True
+        return words[:-1]
+    return words
 
 
 def command_of(args: list[str]) -> str | None:
     """The top-level command that `args` (or the words of a Tab press) name, if any."""
     if COMPLETE_VAR in os.environ:
-        args, _partial = _words()
+        args = _words()
     skip = False
     for arg in args:
         if skip or arg in ROOT_FLAGS:
@@ -299,6 +325,9 @@ def _usage_error(exc: Exception) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the app and map every failure to its exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
+    from hfjobs_cli.output import configure_streams
+
+    configure_streams()
     if COMPLETE_VAR in os.environ:
         _enable_completion()
     try:
@@ -318,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         from hfjobs_cli.api.errors import ApiError
 
+        if _closed_stdout(exc):  # Windows reports a reader that went away as EINVAL
+            _silence_stdout()
+            return ExitCode.FAILURE
         if isinstance(exc, ApiError):
             message, hint, code = _api_error(exc)
             _print_error(message, hint)
@@ -337,6 +369,21 @@ def main(argv: list[str] | None = None) -> int:
 
             traceback.print_exc()
     return code
+
+
+def _closed_stdout(exc: BaseException) -> bool:
+    """True when `exc` is a write to a stdout whose reader went away: a pipe closed early
+    fails with EINVAL instead of EPIPE on Windows. Told apart from an EINVAL elsewhere by
+    flushing stdout once more: what a closed pipe refused is still in its buffer."""
+    if not isinstance(exc, OSError) or exc.errno not in (errno.EINVAL, errno.EPIPE):
+        return False
+    try:
+        sys.stdout.flush()
+    except OSError as again:
+        return again.errno in (errno.EINVAL, errno.EPIPE)
+    except ValueError:  # closed
+        return True
+    return False
 
 
 def _silence_stdout() -> None:

@@ -63,6 +63,27 @@ def is_interactive(stream: Any) -> bool:
     return is_terminal(stream) and not dumb
 
 
+def configure_streams() -> None:
+    """Make stdout and stderr unable to fail on a character: UTF-8 where they are not a console
+    (pipes, files, CI logs, Git Bash; Windows would pick cp1252 there), and on a console the
+    characters it cannot show are replaced. Called once, before anything is written."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:  # not a text stream (pythonw, a test's stand-in)
+            continue
+        try:
+            console = stream.isatty()
+        except (OSError, ValueError):
+            console = False
+        try:
+            if console:
+                reconfigure(errors="replace")
+            else:
+                reconfigure(encoding="utf-8", errors="replace")
+        except (OSError, ValueError, LookupError):
+            pass
+
+
 class Output:
     def __init__(self, mode: str = "human"):
         self.mode = mode  # human | json | quiet

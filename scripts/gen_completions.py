@@ -23,7 +23,7 @@ def generate() -> dict[str, str]:
 
 def main() -> int:
     for name, text in generate().items():
-        (ROOT / "completions" / name).write_text(text, encoding="utf-8")
+        (ROOT / "completions" / name).write_text(text, encoding="utf-8", newline="\n")
         print(f"wrote completions/{name}")
     return 0
 

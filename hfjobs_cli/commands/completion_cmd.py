@@ -37,8 +37,17 @@ def completion(
         raise UsageError(f"Unsupported shell '{shell}': use one of {', '.join(SHELLS)}")
     from hfjobs_cli.main import completion_script
 
-    sys.stdout.write(completion_script(shell))
+    script = completion_script(shell)
+    # As bytes: a text stdout on Windows would turn each \n into \r\n, which bash and zsh
+    # read as part of the commands.
     sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:
+        sys.stdout.write(script)
+        sys.stdout.flush()
+        return
+    binary.write(script.encode("utf-8"))
+    binary.flush()
 
 
 def register(app: typer.Typer) -> None:

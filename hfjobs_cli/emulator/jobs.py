@@ -165,9 +165,9 @@ class _Runner(threading.Thread):
         now = time.time()
         started_line = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%S")
         log.append([f"===== Job started at {started_line} ====="])
-        if not m.set_stage(
-            self.job_id, "RUNNING", m.runtime.running_message(self.spec), started_at=now
-        ):
+        # As on the Hub, a running or completed job has no status message (the runtime's note is
+        # on the job's page, GET /jobs/NS/ID); a failure's message states the exit code.
+        if not m.set_stage(self.job_id, "RUNNING", None, started_at=now):
             return
         note = m.runtime.note(self.spec)
         if self.stop_reason is not None:
@@ -226,6 +226,6 @@ class _Runner(threading.Thread):
         if self.m.runtime.name == "docker" and self.stop_reason is not None:
             m.runtime.cleanup(self.job_id)
         if proc.returncode == 0:
-            m.set_stage(self.job_id, "COMPLETED", f"Completed ({note})")
+            m.set_stage(self.job_id, "COMPLETED", None)
         else:
-            m.set_stage(self.job_id, "ERROR", exit_message(proc.returncode, note))
+            m.set_stage(self.job_id, "ERROR", exit_message(proc.returncode))

@@ -73,6 +73,16 @@ def public_spec(spec: dict[str, Any], secrets: dict[str, str]) -> dict[str, Any]
     return out
 
 
+def job_spec_view(spec: dict[str, Any], secrets: dict[str, str]) -> dict[str, Any]:
+    """The job spec inside a scheduled job or a webhook: the timeout under both names.
+
+    The Hub answers `timeoutSeconds` and `timeout` there, and the official client reads `timeout`.
+    """
+    out = public_spec(spec, secrets)
+    out["timeout"] = spec.get("timeoutSeconds")
+    return out
+
+
 def job_view(row: dict[str, Any]) -> dict[str, Any]:
     spec, stage = row["spec"], row["stage"]
     terminal = stage in TERMINAL_STAGES
@@ -119,7 +129,7 @@ def scheduled_view(row: dict[str, Any]) -> dict[str, Any]:
         "schedule": row["schedule"],
         "suspend": row["suspend"],
         "concurrency": row["concurrency"],
-        "jobSpec": public_spec(row["spec"], row["secrets"]),
+        "jobSpec": job_spec_view(row["spec"], row["secrets"]),
         "status": {"lastJob": last, "nextJobRunAt": iso(row["next_run_at"])},
         "owner": owner(row["namespace"]),
     }
@@ -128,7 +138,7 @@ def scheduled_view(row: dict[str, Any]) -> dict[str, Any]:
 def webhook_view(row: dict[str, Any]) -> dict[str, Any]:
     job = None
     if row["job_spec"] is not None:
-        job = public_spec(row["job_spec"], row["job_secrets"])
+        job = job_spec_view(row["job_spec"], row["job_secrets"])
     return {
         "id": row["id"],
         "url": row["url"],

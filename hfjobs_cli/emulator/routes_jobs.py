@@ -12,6 +12,7 @@ from hfjobs_cli.emulator.errors import ApiError
 from hfjobs_cli.emulator.hardware import HARDWARE
 from hfjobs_cli.emulator.logstore import stream
 from hfjobs_cli.emulator.server import Request, Response, Stream, route
+from hfjobs_cli.emulator.store import TERMINAL_STAGES
 from hfjobs_cli.emulator.validation import (
     require_object,
     validate_expose,
@@ -155,6 +156,11 @@ def put_labels(req: Request, namespace: str, job_id: str) -> dict[str, Any]:
 
 
 def put_expose(req: Request, namespace: str, job_id: str) -> dict[str, Any]:
+    row = find_job(req, namespace, job_id)
+    if row["stage"] in TERMINAL_STAGES:
+        raise ApiError(
+            400, f"Job {job_id} has finished ({row['stage']}): its ports can no longer be exposed"
+        )
     return _update_spec(req, namespace, job_id, "expose", validate_expose(req.json()))
 
 

@@ -168,14 +168,15 @@ def select_runtime(choice: str) -> Runtime:
     raise ValueError(f"unknown runtime {choice!r}: use auto, process or docker")
 
 
-def exit_message(returncode: int, note: str) -> str:
+def exit_message(returncode: int) -> str:
+    """A failed job's status message: it states the exit code (or the signal that ended it)."""
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = f"signal {-returncode}"
-        return f"Process was killed by {name} ({note})"
-    return f"Process exited with code {returncode} ({note})"
+        return f"Process was killed by {name} (exit code {128 - returncode})"
+    return f"Process exited with code {returncode}"
 
 
 def process_start_time(pid: int) -> str | None:

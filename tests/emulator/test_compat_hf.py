@@ -289,3 +289,81 @@ def test_hf_jobs_scheduled(hf):
     assert sj_id in hf("jobs", "scheduled", "ps", "-q").stdout
     hf("jobs", "scheduled", "delete", sj_id)
     assert sj_id not in hf("jobs", "scheduled", "ps", "-a", "-q").stdout
+
+
+# -- the Hub's answer shapes, as the official client reads them -----------------------------------
+
+
+def test_status_message_is_null_while_running_and_completed_and_states_the_exit_code(api):
+    job = api.run_job(image="python:3.12", command=["sleep", "30"])
+    running = api.wait_for_job(job_id=job.id, stages=["RUNNING"], namespace="local")
+    assert running.status.stage == "RUNNING" and running.status.message is None
+    api.cancel_job(job_id=job.id)
+    done = api.run_job(image="python:3.12", command=["python", "-c", "print(1)"])
+    finished = api.wait_for_job(job_id=done.id, namespace="local")
+    assert finished.status.stage == "COMPLETED" and finished.status.message is None
+    failed = api.run_job(image="python:3.12", command=["python", "-c", "raise SystemExit(7)"])
+    ended = api.wait_for_job(job_id=failed.id, namespace="local")
+    assert ended.status.stage == "ERROR" and ended.status.message == "Process exited with code 7"
+
+
+def test_scheduled_and_webhook_job_specs_carry_the_timeout(api):
+    sj = api.create_scheduled_job(
+        image="python:3.12", command=["python", "-c", "print(1)"], schedule="@daily", timeout="5m"
+    )
+    assert sj.job_spec.timeout == 300
+    assert api.inspect_scheduled_job(scheduled_job_id=sj.id).job_spec.timeout == 300
+    assert [s.job_spec.timeout for s in api.list_scheduled_jobs() if s.id == sj.id] == [300]
+    api.delete_scheduled_job(scheduled_job_id=sj.id)
+    source = api.run_job(image="python:3.12", command=["true"], timeout=90)
+    hook = api.create_webhook(job_id=source.id, watched=[{"type": "model", "name": "local/t"}])
+    assert hook.job is not None and hook.job.timeout == 90
+    assert api.get_webhook(hook.id).job.timeout == 90
+    api.delete_webhook(hook.id)
+
+
+def test_expose_on_a_finished_job_is_refused_with_400(api):
+    from huggingface_hub.errors import HfHubHTTPError
+
+    job = api.run_job(image="python:3.12", command=["sleep", "30"])
+    api.wait_for_job(job_id=job.id, stages=["RUNNING"], namespace="local")
+    assert api.update_job_expose(job_id=job.id, expose=[8123]).expose == [8123]
+    api.cancel_job(job_id=job.id)
+    with pytest.raises(HfHubHTTPError) as refused:
+        api.update_job_expose(job_id=job.id, expose=[8124])
+    assert refused.value.response.status_code == 400
+    assert api.inspect_job(job_id=job.id).expose == [8123]
+
+
+def test_volumes_are_echoed_as_sent(api):
+    from huggingface_hub import Volume
+
+    sent = [
+        Volume(type="model", source="local/m", mount_path="/m", revision="v1", read_only=True),
+        Volume(type="bucket", source="local/b", mount_path="/b", read_only=False, path="sub"),
+        Volume(type="dataset", source="local/d", mount_path="/d"),
+    ]
+    job = api.run_job(image="python:3.12", command=["true"], volumes=sent)
+    for info in (job, api.inspect_job(job_id=job.id)):
+        assert [v.to_dict() for v in info.volumes] == [v.to_dict() for v in sent]
+
+
+def test_hf_jobs_inspect_shows_null_message_and_expose_refusal(hf):
+    started = hf("jobs", "run", "-d", "python:3.12", "python", "-c", "print('x')")
+    job_id = JOB_ID.search(started.stdout).group(0)
+    done = wait_stage(hf, job_id, "COMPLETED")
+    assert done["status"].get("message") is None  # the CLI's JSON drops null keys
+    refused = hf("jobs", "expose", job_id, "8000", ok=False)
+    assert refused.returncode == 1 and "Bad request:" in refused.stderr
+    assert "has finished (COMPLETED)" in refused.stderr
+
+
+def test_hf_jobs_scheduled_inspect_shows_the_timeout(hf):
+    created = hf(
+        "jobs", "scheduled", "run", "--timeout", "2m", "@daily", "python:3.12", "python", "-c", "1"
+    )
+    sj_id = JOB_ID.search(created.stdout).group(0)
+    shown = json.loads(hf("jobs", "scheduled", "inspect", "--json", sj_id).stdout)
+    spec = shown[0]["job_spec"] if isinstance(shown, list) else shown["job_spec"]
+    assert spec["timeout"] == 120
+    hf("jobs", "scheduled", "delete", sj_id)

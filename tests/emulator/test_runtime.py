@@ -89,7 +89,8 @@ def test_a_process_killed_by_a_signal_says_which(manager):
         ),
     )
     assert row["stage"] == "ERROR" and "killed by SIGKILL" in row["message"]
-    assert exit_message(-15, "n") == "Process was killed by SIGTERM (n)"
+    assert exit_message(-15) == "Process was killed by SIGTERM (exit code 143)"
+    assert exit_message(3) == "Process exited with code 3"
 
 
 def test_the_command_runs_without_a_shell(manager):

@@ -211,3 +211,22 @@ def test_powershell_completes_an_options_value(cli, api):
     )
     assert "t4-small" in " ".join(out)
     assert len(api.calls) == 0  # no token: the built-in list, no request
+
+
+# -- values that go into the job's shell line ------------------------------------------------
+
+
+def test_uv_run_quotes_every_value_of_a_local_scripts_shell_line(cli, tmp_path):
+    import json
+    import shlex
+
+    script = tmp_path / "train.py"
+    script.write_text("print(1)\n")
+    values = ["numpy>=1.26", "torch; sys_platform == 'linux'", '$(touch x) "y"']
+    args = [a for v in values for a in ("--with", v)]
+    result = cli("uv", "run", "--dry-run", "--json", *args, "-p", "3.12 ;", str(script), "a b")
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    words = shlex.split(body["command"][2].split("&& exec ", 1)[1])
+    assert words == ["uv", "run", *args, "--python", "3.12 ;", "$d/train.py", "$@"]
+    assert body["command"][3:] == ["uv-run", "a b"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -148,7 +149,10 @@ def uv_run(
         if not path.is_file():
             raise UsageError(f"uv run {script}: no such file")
         file_name, encoded = local_script(path)
-        inner = " ".join(uv_command(f'"$d/{file_name}"', [], list(with_ or []), python))
+        # Every value is quoted for the shell (`numpy>=1.26` is not a redirection); the path
+        # is left to expand, and it is made of safe characters; the arguments travel as "$@".
+        uv_argv = uv_command("", [], list(with_ or []), python)[:-1]
+        inner = " ".join([*map(shlex.quote, uv_argv), f'"$d/{file_name}"'])
         # The script's bytes travel in an environment variable; the job decodes them first,
         # into a folder of its own (two jobs on one machine never share it).
         command = [

@@ -51,6 +51,8 @@ class SpecOptions:
     network_group: str | None = None
     network_aliases: list[str] = field(default_factory=list)
     resource_group_id: str | None = None
+    file_secrets: list[str] = field(default_factory=list)  # names from a job file
+    file_source: str = ""
 
 
 def split_command(image: str, command: list[str] | None) -> tuple[str, list[str]]:
@@ -112,6 +114,22 @@ def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
         environment.update(read_env_file(path, option="--env-file", allow_missing=opts.dry_run))
     environment.update(parse_env_pairs(opts.env, option="-e/--env", allow_missing=opts.dry_run))
     secrets = read_secrets(app, opts.secrets, opts.secrets_files, dry_run=opts.dry_run)
+    named = [name for name in opts.file_secrets if name not in secrets]
+    if named:  # a job file names secrets; their values come from here, like a bare -s NAME
+        fallbacks = _token_fallback() if "HF_TOKEN" in named else None
+        for name in named:
+            try:
+                secrets.update(
+                    parse_env_pairs(
+                        [name], option="-s", fallbacks=fallbacks, allow_missing=opts.dry_run
+                    )
+                )
+            except UsageError:
+                raise UsageError(
+                    f"{opts.file_source} names the secret {name}, which is not set in your "
+                    "environment",
+                    hint=f"Set {name} first, or pass it with -s {name}=VALUE or --secrets-file",
+                ) from None
     labels = merge_name_label(parse_labels(opts.labels), opts.name)
     timeout = app.setting("timeout", opts.timeout).value
     flavor = app.setting("flavor", opts.flavor).value or config.DEFAULT_FLAVOR

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
 from hfjobs_cli.commands._hardware import job_cost
-from hfjobs_cli.errors import ExitCode
+from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.options import JobIdsArg, JsonOpt, NamespaceOpt, TokenOpt
 from hfjobs_cli.views import format_usd, job_fields
 
@@ -18,6 +20,13 @@ def inspect(
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
     json: JsonOpt = False,
+    export: Annotated[
+        bool,
+        typer.Option(
+            "--export",
+            help="Print one job as a TOML job file for `hfjobs run -f` (secrets as names).",
+        ),
+    ] = False,
 ) -> None:
     """Show the status, timings, spec and URL of jobs.
 
@@ -26,10 +35,29 @@ def inspect(
       hfjobs inspect 6650a1b2c3d4e5f60718293a
 
       hfjobs inspect --json alice/6650a1b2c3d4e5f60718293a | jq '.[0].status'
+
+      hfjobs inspect --export 6650a1b2c3d4e5f60718293a > job.toml
     """
     app = app_context(ctx)
     out = app.set_output(json=json)
+    if export and (json or len(job_ids) != 1):
+        raise UsageError("--export takes exactly one job id, without --json")
     client = app.client(token)
+    if export:
+        [(ns, ident)] = resolve_refs(app, job_ids, namespace)
+        try:
+            job = client.get_job(ns, ident)
+        except NotFoundError:
+            raise CliError(
+                f"Job {ref_text(ns, ident)} not found", code=ExitCode.NOT_FOUND
+            ) from None
+        from hfjobs_cli import jobfile
+
+        header = f"# hfjobs job file, exported from job {ref_text(ns, ident)}\n"
+        if job.spec.secrets:
+            header += "# secrets are names: their values come from your environment at `run -f`\n"
+        out.line(header + jobfile.dumps(jobfile.from_job(job.raw)).rstrip("\n"))
+        return
     found = []
     missing = 0
     for ns, ident in resolve_refs(app, job_ids, namespace):

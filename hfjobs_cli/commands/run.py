@@ -15,7 +15,7 @@ from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 RUN_CONTEXT = {"allow_interspersed_args": False, "ignore_unknown_options": True}
 
 ImageArg = Annotated[
-    str,
+    str | None,
     typer.Argument(
         metavar="IMAGE",
         help="Docker image (python:3.12) or Space (hf.co/spaces/OWNER/NAME).",
@@ -91,6 +91,16 @@ NameOpt = Annotated[
         "--name", metavar="NAME", help="Display name (the `name` label).", show_default=False
     ),
 ]
+FileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "-f",
+        "--file",
+        metavar="FILE",
+        help="Read the job from a TOML job file; options and IMAGE COMMAND override it.",
+        show_default=False,
+    ),
+]
 DryRunOpt = Annotated[
     bool,
     typer.Option("--dry-run", help="Print the request body (secrets as ***) and send nothing."),
@@ -132,9 +142,16 @@ ExposePublicOpt = Annotated[
 def spec_options(
     image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
     *, attempts=None, volumes=None, expose=None, expose_public=None, ssh=False,
-    network_group=None, network_aliases=None, resource_group_id=None,
+    network_group=None, network_aliases=None, resource_group_id=None, job_file=None,
 ) -> SpecOptions:  # fmt: skip
-    return SpecOptions(
+    """The options as typed, over the job file's values (`-f FILE`) when one is given."""
+    from hfjobs_cli import jobfile
+
+    loaded = job_file if isinstance(job_file, jobfile.JobFile) or job_file is None else None
+    if isinstance(job_file, str):
+        loaded = jobfile.load(job_file)
+    image, command = jobfile.image_and_command(loaded, image, command)
+    opts = SpecOptions(
         image=image,
         command=list(command or []),
         env=list(env or []),
@@ -155,12 +172,14 @@ def spec_options(
         network_aliases=list(network_aliases or []),
         resource_group_id=resource_group_id,
     )
+    return jobfile.apply(loaded, opts)
 
 
 def run(
     ctx: typer.Context,
-    image: ImageArg,
+    image: ImageArg = None,
     command: CommandArg = None,
+    file: FileOpt = None,
     env: EnvOpt = None,
     env_file: EnvFileOpt = None,
     secrets: SecretsOpt = None,
@@ -224,6 +243,8 @@ def run(
       hfjobs run --flavor a10g-small --timeout 2h -s HF_TOKEN -d pytorch/pytorch python train.py
 
       ID=$(hfjobs run -d -q ubuntu sleep 60)
+
+      hfjobs run -f job.toml --flavor a10g-small
     """
     app = app_context(ctx)
     app.set_output(json=json, quiet=quiet)
@@ -231,6 +252,7 @@ def run(
         image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
         attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public, ssh=ssh,
         network_group=network_group, network_aliases=network_alias, resource_group_id=resource_group_id,
+        job_file=file,
     )  # fmt: skip
     spec = build_spec(app, opts)
     if dry_run:

@@ -243,7 +243,7 @@ def test_unknown_flavor_shows_the_server_message_and_exits_2(cli, api, logged_in
 
 BAD_INPUTS = [
     (["run", "--bogus", "python:3.12", "true"], "--bogus"),
-    (["run"], "Missing argument"),
+    (["run"], "Missing IMAGE"),
     (["run", "python:3.12"], "Missing COMMAND"),
     (["run", "--timeout", "5x", "python:3.12", "true"], "Invalid timeout '5x'"),
     (["run", "--timeout", "-1", "python:3.12", "true"], "Invalid timeout '-1'"),

@@ -330,8 +330,8 @@ BAD_INPUTS = [
     (["schedule", "run", "* * * * * *", "python:3.12", "true"], "got 6"),
     # the image and command
     (["schedule", "run"], "Missing argument 'SCHEDULE'"),
-    (["schedule", "run", "@daily"], "Missing argument 'IMAGE'"),
-    (["schedule", "run", "--flavor", "x", "@daily"], "Missing argument 'IMAGE'"),
+    (["schedule", "run", "@daily"], "Missing IMAGE"),
+    (["schedule", "run", "--flavor", "x", "@daily"], "Missing IMAGE"),
     (["schedule", "run", "@daily", "python:3.12"], "Missing COMMAND"),
     # every bad input of `hfjobs run`
     (["schedule", "run", "--bogus", "@daily", "python:3.12", "true"], "No such option: --bogus"),

@@ -20,6 +20,7 @@ from hfjobs_cli.commands.run import (
     EnvOpt,
     ExposeOpt,
     ExposePublicOpt,
+    FileOpt,
     FlavorOpt,
     ImageArg,
     LabelOpt,
@@ -81,8 +82,9 @@ class ScheduleRunCommand(TyperCommand):
 def schedule_run(
     ctx: typer.Context,
     schedule: ScheduleArg,
-    image: ImageArg,
+    image: ImageArg = None,
     command: CommandArg = None,
+    file: FileOpt = None,
     env: EnvOpt = None,
     env_file: EnvFileOpt = None,
     secrets: SecretsOpt = None,
@@ -125,6 +127,8 @@ def schedule_run(
       hfjobs schedule run '0 9 * * 1-5' --flavor a10g-small -s HF_TOKEN pytorch/pytorch python eval.py
 
       hfjobs schedule run --suspend --no-concurrency '*/30 * * * *' ubuntu ./sync.sh
+
+      hfjobs schedule run -f job.toml @daily
     """
     app = app_context(ctx)
     out = app.set_output(json=json, quiet=quiet)
@@ -134,7 +138,12 @@ def schedule_run(
     opts = spec_options(
         image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
         attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public,
+        job_file=file,
     )  # fmt: skip
+    if opts.ssh or opts.network_group or opts.network_aliases:
+        raise UsageError(
+            f"{file}: scheduled jobs take no 'ssh' or 'network' (the Hub refuses them)"
+        )
     spec = build_spec(app, opts)
     body: dict[str, Any] = {"jobSpec": spec, "schedule": schedule}
     if suspend:

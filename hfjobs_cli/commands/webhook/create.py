@@ -11,7 +11,7 @@ from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands._spec import read_secrets
-from hfjobs_cli.commands.run import SecretsFileOpt, SecretsOpt
+from hfjobs_cli.commands.run import FileOpt, SecretsFileOpt, SecretsOpt
 from hfjobs_cli.commands.webhook._shared import (
     WebhookIdArg,
     check_url,
@@ -120,6 +120,27 @@ def source_job(app: AppContext, client: JobsClient, ref: tuple[str | None, str])
         ) from None
 
 
+def start_source_job(
+    app: AppContext, client: JobsClient, file: str, namespace: str | None
+) -> tuple[Job, dict[str, str]]:
+    """Start the job of a job file, detached: the job a new webhook will copy."""
+    from hfjobs_cli.commands._hardware import launch_summary
+    from hfjobs_cli.commands._spec import build_spec
+    from hfjobs_cli.commands.run import spec_options
+
+    opts = spec_options(None, None, [], [], [], [], None, None, [], None, False, job_file=file)
+    spec = build_spec(app, opts)
+    ns = app.namespace(namespace)
+    if app.output.mode == "human":
+        app.output.info(
+            launch_summary(app, client, spec)
+            + f"; the webhook's source job, from {file} (a webhook runs copies of a job)"
+        )
+    job = client.create_job(ns, spec)
+    app.output.info(f"Source job {job.owner or ns}/{job.id} started")
+    return job, dict(spec.get("secrets") or {})
+
+
 def warn_missing_secrets(out: Output, missing: list[str], hook_id: str, job_ref: str) -> None:
     """Name the source job's secrets that the started jobs will lack, and how to pass them."""
     if not missing:
@@ -141,6 +162,7 @@ def create(
     secret: SecretOpt = None,
     secrets: SecretsOpt = None,
     secrets_file: SecretsFileOpt = None,
+    file: FileOpt = None,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
     json: JsonOpt = False,
@@ -150,6 +172,8 @@ def create(
 
     Every matching event starts a new job with the source job's spec and the event in
     WEBHOOK_PAYLOAD. The source job's secrets are not copied: pass them again with -s.
+    With -f FILE, the source job is started once now from that job file (a webhook copies an
+    existing job), and the file's secrets are given to the webhook.
 
     Examples:
 
@@ -158,6 +182,8 @@ def create(
       hfjobs webhook create --watch org:acme --domain repo --job-id alice/6650a1b2c3d4e5f60718293a -s HF_TOKEN
 
       hfjobs webhook create --watch dataset:alice/data --url https://example.com/hook
+
+      hfjobs webhook create --watch dataset:alice/data -f job.toml
     """
     app = app_context(ctx)
     out = app.set_output(json=json, quiet=quiet)
@@ -167,12 +193,19 @@ def create(
             hint="For example: --watch model:alice/my-model or --watch org:acme",
         )
     watched = parse_watched(watch)
-    ref = parse_target(job_id, url, namespace, required=True)
+    if file is not None and (job_id is not None or url is not None):
+        raise UsageError("Use either -f FILE, --job-id or --url, not two of them")
+    ref = None if file is not None else parse_target(job_id, url, namespace, required=True)
     domains = parse_domains(domain) or list(api.DOMAINS)
-    values = job_secrets(app, secrets, secrets_file, has_job=ref is not None)
+    values = job_secrets(app, secrets, secrets_file, has_job=ref is not None or file is not None)
     client = app.client(token)
     body: dict[str, Any] = {"watched": watched, "domains": domains}
-    job = source_job(app, client, ref) if ref is not None else None
+    if file is not None:
+        job, file_secrets = start_source_job(app, client, file, namespace)
+        values = {**file_secrets, **values}
+        job_id = f"{job.owner or app.namespace(namespace)}/{job.id}"
+    else:
+        job = source_job(app, client, ref) if ref is not None else None
     if job is not None:
         body["jobSourceId"] = job.id
     else:
@@ -181,7 +214,13 @@ def create(
         body["secret"] = secret
     if values:
         body["secrets"] = values
-    hook = api.create_webhook(client, body)
+    try:
+        hook = api.create_webhook(client, body)
+    except CliError as exc:
+        if file is not None:
+            exc.message += f" (the source job {job_id} was started and keeps running)"
+            exc.hint = exc.hint or f"Cancel it: hfjobs cancel {job_id}"
+        raise
     show_changed(out, hook, "created", summary=True)
     if job is not None:
         missing = [name for name in job.spec.secrets if name not in values]

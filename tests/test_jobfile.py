@@ -173,3 +173,33 @@ def test_script_header_tool_table():
     assert jobfile.from_script_header("print(1)\n", "s.py") is None
     with pytest.raises(Exception, match=r"s.py \[tool.hfjobs\]: unknown key 'image'"):
         jobfile.from_script_header(text.replace("flavor", "image"), "s.py")
+
+
+def test_uv_run_reads_the_script_header_and_flags_win(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_test_value")
+    script = tmp_path / "s.py"
+    script.write_text(
+        '# /// script\n# dependencies = []\n#\n# [tool.hfjobs]\n# flavor = "t4-small"\n'
+        '# timeout = "1h"\n# secrets = ["HF_TOKEN"]\n# name = "hdr"\n'
+        '# labels = { team = "ml" }\n# env = { MODE = "header", KEEP = "1" }\n# ///\nprint(1)\n'
+    )
+    result = cli(
+        "uv", "run", "--dry-run", "--json", "-e", "MODE=flag", "--timeout", "5m", str(script)
+    )
+    assert result.exit_code == 0, result.stderr
+    spec = json.loads(result.stdout)
+    assert spec["flavor"] == "t4-small" and spec["timeoutSeconds"] == 300
+    assert spec["secrets"] == {"HF_TOKEN": "***"}
+    assert {k: v for k, v in spec["environment"].items() if k != "HFJOBS_UV_SCRIPT"} == {
+        "MODE": "flag",
+        "KEEP": "1",
+    }
+    assert spec["labels"]["name"] == "hdr" and spec["labels"]["team"] == "ml"
+
+
+def test_uv_run_refuses_an_unknown_header_key(cli, tmp_path):
+    script = tmp_path / "s.py"
+    script.write_text('# /// script\n# [tool.hfjobs]\n# flavr = "x"\n# ///\nprint(1)\n')
+    result = cli("uv", "run", "--dry-run", str(script))
+    assert result.exit_code == 2
+    assert "s.py [tool.hfjobs]: unknown key 'flavr'; did you mean 'flavor'?" in result.stderr

@@ -71,6 +71,17 @@ def local_script(path: Path) -> tuple[str, str]:
     return _SAFE_NAME.sub("-", path.name), base64.b64encode(data).decode("ascii")
 
 
+def script_settings(path: Path):
+    """The `[tool.hfjobs]` table of the script's PEP 723 header (None when absent)."""
+    from hfjobs_cli import jobfile
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (UnicodeDecodeError, OSError):
+        return None
+    return jobfile.from_script_header(text, str(path))
+
+
 @uv_app.command("run", context_settings=RUN_CONTEXT)
 def uv_run(
     ctx: typer.Context,
@@ -124,7 +135,9 @@ def uv_run(
 
     SCRIPT is a local .py file (its content travels inside the job spec, up to 64 KiB; its
     PEP 723 header is honoured by uv), a URL, or a command that uv can run. Options go before
-    SCRIPT; everything after it is the script's. Every `run` option applies.
+    SCRIPT; everything after it is the script's. Every `run` option applies. A `[tool.hfjobs]`
+    table in the header sets flavor, timeout, secrets (names), env, labels, name, volumes and
+    attempts; options on the command line override it.
 
     Examples:
 
@@ -142,6 +155,7 @@ def uv_run(
     if args[:1] == ["--"]:
         args = args[1:]
     extra_env = []
+    header = None  # [tool.hfjobs] of a local script's PEP 723 header
     path = Path(script)
     if script.startswith(("http://", "https://")):
         command = uv_command(script, args, list(with_ or []), python)
@@ -149,6 +163,7 @@ def uv_run(
         if not path.is_file():
             raise UsageError(f"uv run {script}: no such file")
         file_name, encoded = local_script(path)
+        header = script_settings(path)
         # Every value is quoted for the shell (`numpy>=1.26` is not a redirection); the path
         # is left to expand, and it is made of safe characters; the arguments travel as "$@".
         uv_argv = uv_command("", [], list(with_ or []), python)[:-1]
@@ -167,6 +182,7 @@ def uv_run(
         image, command, [*extra_env, *(env or [])], env_file, secrets, secrets_file, flavor,
         timeout, label, name, dry_run,
         attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public,
+        job_file=header,
     )  # fmt: skip
     spec = build_spec(app, opts)
     if dry_run:

@@ -104,3 +104,25 @@ def test_the_readme_examples_run(hfjobs, tmp_path):
         assert result.returncode == 0, (line, result.stderr)
         outputs.append(result.stdout)
     assert outputs[1] == "fast\n" and outputs[2] == "slow\n"
+
+
+def test_the_readme_script_header_examples_run(hfjobs, tmp_path):
+    import re
+
+    from tests.readme_examples import README, examples, run_example
+
+    heading = "#### Settings inside the script: `[tool.hfjobs]`"
+    text = README.read_text(encoding="utf-8").split(heading, 1)[1]
+    script = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    (tmp_path / "report.py").write_text(script)
+    outputs = []
+    for line in examples(heading):
+        result = run_example(line, hfjobs.env(), tmp_path, timeout=180)
+        assert result.returncode == 0, (line, result.stderr)
+        outputs.append(result.stdout)
+    assert outputs == ["hello from the header\n", "hello from flags\n"]
+    jobs = hfjobs("ps", "-a", "--name", "report", "--json").json()
+    assert [(j["flavor"], j["timeoutSeconds"]) for j in jobs] == [
+        ("cpu-upgrade", 600),
+        ("cpu-basic", 600),
+    ]

@@ -27,6 +27,7 @@ CONFIG_KEYS = {
     "flavor": "HFJOBS_FLAVOR",
     "timeout": "HFJOBS_TIMEOUT",
     "endpoint": "HF_ENDPOINT",
+    "max_cost": "HFJOBS_MAX_COST",
 }
 TOKEN_KEY = "token"
 

@@ -163,6 +163,15 @@ class Transport:
     def url(self, path: str) -> str:
         return f"{self.endpoint}{path}"
 
+    def widen_pool(self, connections: int) -> None:
+        """Keep up to `connections` open at once (log streams followed in threads), instead
+        of urllib3's 10, past which it drops connections with a logged warning."""
+        from requests.adapters import HTTPAdapter
+
+        if connections > 10:
+            for prefix in ("http://", "https://"):
+                self.session.mount(prefix, HTTPAdapter(pool_maxsize=connections))
+
     def request(
         self,
         method: str,

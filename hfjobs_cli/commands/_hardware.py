@@ -78,6 +78,105 @@ def flavor_warning(client: JobsClient, flavor: str) -> str | None:
     )
 
 
+def parse_usd(text: str, *, option: str = "--max-cost") -> float:
+    """A dollar amount such as `5`, `2.50` or `$10`; zero and negatives are refused."""
+    raw = text.strip().removeprefix("$")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        from hfjobs_cli.errors import UsageError
+
+        raise UsageError(
+            f"Invalid {option} '{text}': a positive amount in US dollars, e.g. 5 or 2.50"
+        )
+    return value
+
+
+def most_cost(client: JobsClient, spec: dict[str, Any]) -> float | None:
+    """The most a job can cost: price x timeout (the Hub's default when none) x attempts."""
+    per_minute = price_per_minute(client, spec.get("flavor") or "cpu-basic")
+    if per_minute is None:
+        return None
+    timeout = spec.get("timeoutSeconds") or DEFAULT_TIMEOUT
+    return per_minute * timeout / 60 * (spec.get("attempts") or 1)
+
+
+def cost_limit(app: AppContext, flag: str | None) -> tuple[float, str] | None:
+    """(limit, how it was set) from --max-cost or the `max_cost` setting, checked; or None."""
+    setting = app.setting("max_cost", flag)
+    if setting.value is None:
+        return None
+    option = "--max-cost" if setting.source == "flag" else f"max_cost ({setting.source})"
+    return parse_usd(setting.value, option=option), option
+
+
+def cost_guard(
+    app: AppContext,
+    client: JobsClient,
+    specs: list[dict[str, Any]],
+    flag: str | None,
+    *,
+    yes: bool,
+) -> None:
+    """Refuse (exit 2) when the most the jobs can cost exceeds --max-cost (or the `max_cost`
+    setting), unless --yes. Nothing is checked when neither is set."""
+    from hfjobs_cli.errors import UsageError
+
+    found = cost_limit(app, flag)
+    if found is None or yes:
+        return
+    limit, option = found
+    costs = [most_cost(client, spec) for spec in specs]
+    jobs = f"{len(specs)} jobs" if len(specs) > 1 else "the job"
+    if any(c is None for c in costs):
+        flavor = next(s.get("flavor") for s, c in zip(specs, costs, strict=True) if c is None)
+        raise UsageError(
+            f"Cannot check {option} {format_usd(limit)}: no price for flavor '{flavor}'",
+            hint="Pass --yes to start anyway",
+        )
+    total = sum(c for c in costs if c is not None)
+    if total <= limit:
+        return
+    defaulted = any(not s.get("timeoutSeconds") for s in specs)
+    timeouts = sorted({s.get("timeoutSeconds") or DEFAULT_TIMEOUT for s in specs})
+    how = (
+        f"the Hub's default {format_duration(DEFAULT_TIMEOUT)} timeout"
+        if defaulted and len(timeouts) == 1
+        else f"the {format_duration(timeouts[-1])} timeout"
+    )
+    raise UsageError(
+        f"Refusing to start {jobs}: {jobs} can cost up to {format_usd(total)} "
+        f"(price x {how}"
+        + (" x jobs" if len(specs) > 1 else "")
+        + f"), over {option} {format_usd(limit)}",
+        hint="Lower --timeout or the flavor, raise the limit, or pass --yes to start anyway",
+    )
+
+
+def sweep_summary(
+    app: AppContext, client: JobsClient, sweep_id: str, specs: list[dict[str, Any]]
+) -> str:
+    """One line before a sweep starts: how many jobs, and the most they can cost together."""
+    first = specs[0]
+    flavor = first.get("flavor") or "cpu-basic"
+    image = first.get("dockerImage") or f"hf.co/spaces/{first.get('spaceId')}"
+    warning = flavor_warning(client, flavor)
+    if warning:
+        app.output.warn(warning)
+    text = f"Sweep {sweep_id}: starting {len(specs)} jobs of {image} on {flavor}"
+    costs = [most_cost(client, spec) for spec in specs]
+    if all(c is not None for c in costs):
+        timeout = first.get("timeoutSeconds") or DEFAULT_TIMEOUT
+        default = "" if first.get("timeoutSeconds") else "the Hub's default "
+        text += (
+            f" (at most {format_usd(sum(costs))} in all: {len(specs)} x "
+            f"{format_usd(costs[0])} for {default}{format_duration(timeout)} timeout)"
+        )
+    return text
+
+
 def launch_summary(
     app: AppContext, client: JobsClient, spec: dict[str, Any], *, verb: str = "Starting"
 ) -> str:

@@ -49,6 +49,10 @@ def validate(key: str, value: str) -> str:
         parse_duration(value, what="timeout")
     elif key == "endpoint":
         value = config.endpoint_from(value)
+    elif key == "max_cost":
+        from hfjobs_cli.commands._hardware import parse_usd
+
+        parse_usd(value, option="max_cost")
     else:
         check_name(value, option=key)
     return value

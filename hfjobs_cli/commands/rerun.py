@@ -10,10 +10,18 @@ from hfjobs_cli.api.client import REQUEST_ID_LABEL
 from hfjobs_cli.commands._attach import present_started_job
 from hfjobs_cli.commands._common import app_context, resolve_refs
 from hfjobs_cli.commands._spec import read_secrets, with_request_id
-from hfjobs_cli.commands.run import EnvOpt, FlavorOpt, SecretsFileOpt, SecretsOpt, TimeoutOpt
+from hfjobs_cli.commands.run import (
+    EnvOpt,
+    FlavorOpt,
+    MaxCostOpt,
+    SecretsFileOpt,
+    SecretsOpt,
+    TimeoutOpt,
+    guard_cost,
+)
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.hints import command
-from hfjobs_cli.options import JobIdArg, JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.options import JobIdArg, JsonOpt, NamespaceOpt, QuietOpt, TokenOpt, YesOpt
 from hfjobs_cli.parsing import merge_name_label, parse_env_pairs, parse_timeout_seconds
 
 COPIED = (
@@ -58,6 +66,8 @@ def rerun(
     detach: Annotated[
         bool, typer.Option("-d", "--detach", help="Start the job and return at once.")
     ] = False,
+    max_cost: MaxCostOpt = None,
+    yes: YesOpt = False,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
     json: JsonOpt = False,
@@ -80,10 +90,17 @@ def rerun(
     new_env = parse_env_pairs(env or [], option="-e/--env")
     new_secrets = read_secrets(app, list(secrets or []), list(secrets_file or []), dry_run=False)
     new_timeout = parse_timeout_seconds(timeout) if timeout else None
+    from hfjobs_cli.commands._hardware import cost_limit
+
+    cost_limit(app, max_cost)  # a bad amount is an error before anything is sent
     overrides = bool(flavor or new_env or new_secrets or new_timeout or name)
     client = app.client(token)
     [(ns, ident)] = resolve_refs(app, [job_id], namespace)
     if not overrides:
+        if max_cost is not None or app.setting("max_cost").value is not None:
+            # the Hub duplicates the job: price the old spec first
+            guard_cost(app, spec_from_job(client.get_job(ns, ident).raw), token=token,
+                       max_cost=max_cost, yes=yes)  # fmt: skip
         job = client.duplicate_job(ns, ident)
     else:
         old = client.get_job(ns, ident)
@@ -108,6 +125,7 @@ def rerun(
             labels.pop("name", None)
             labels = merge_name_label(labels, name)
         spec["labels"] = with_request_id(labels)
+        guard_cost(app, spec, token=token, max_cost=max_cost, yes=yes)
         job = client.create_job(ns, spec)
     code = present_started_job(app, client, job, ns, detach=detach, what=f" (a rerun of {ident})")
     if code:

@@ -10,7 +10,7 @@ from hfjobs_cli import completion
 from hfjobs_cli.commands._attach import start_job
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands._spec import SpecOptions, build_spec, masked, show_dry_run
-from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt, YesOpt
 
 RUN_CONTEXT = {"allow_interspersed_args": False, "ignore_unknown_options": True}
 
@@ -101,6 +101,25 @@ FileOpt = Annotated[
         show_default=False,
     ),
 ]
+MaxCostOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-cost",
+        metavar="USD",
+        help="Refuse to start when price x timeout (x jobs) exceeds USD, unless --yes "
+        "(config: max_cost).",
+        show_default=False,
+    ),
+]
+MatrixOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--matrix",
+        metavar="KEY=V1,V2",
+        help="Sweep: one job per combination of values; {KEY} in the command, env values and "
+        "name is replaced (repeatable).",
+    ),
+]
 DryRunOpt = Annotated[
     bool,
     typer.Option("--dry-run", help="Print the request body (secrets as ***) and send nothing."),
@@ -175,6 +194,15 @@ def spec_options(
     return jobfile.apply(loaded, opts)
 
 
+def guard_cost(app, spec, *, token: str | None, max_cost: str | None, yes: bool) -> None:
+    """--max-cost (or the max_cost setting) before a job starts; nothing to do without one."""
+    from hfjobs_cli.commands._hardware import cost_guard, cost_limit
+
+    if cost_limit(app, max_cost) is None:  # checks the value before logging in
+        return
+    cost_guard(app, app.client(token), [spec], max_cost, yes=yes)
+
+
 def run(
     ctx: typer.Context,
     image: ImageArg = None,
@@ -224,6 +252,9 @@ def run(
     detach: Annotated[
         bool, typer.Option("-d", "--detach", help="Start the job and return at once.")
     ] = False,
+    matrix: MatrixOpt = None,
+    max_cost: MaxCostOpt = None,
+    yes: YesOpt = False,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
     dry_run: DryRunOpt = False,
@@ -245,6 +276,8 @@ def run(
       ID=$(hfjobs run -d -q ubuntu sleep 60)
 
       hfjobs run -f job.toml --flavor a10g-small
+
+      hfjobs run --matrix lr=1e-4,3e-4 --max-cost 5 -d pytorch/pytorch python train.py --lr {lr}
     """
     app = app_context(ctx)
     app.set_output(json=json, quiet=quiet)
@@ -254,10 +287,21 @@ def run(
         network_group=network_group, network_aliases=network_alias, resource_group_id=resource_group_id,
         job_file=file,
     )  # fmt: skip
+    if matrix:
+        from hfjobs_cli.commands._sweep import run_sweep
+
+        code = run_sweep(
+            app, opts, matrix, namespace=namespace, token=token, detach=detach,
+            dry_run=dry_run, yes=yes, max_cost=max_cost,
+        )  # fmt: skip
+        if code:
+            raise typer.Exit(code)
+        return
     spec = build_spec(app, opts)
     if dry_run:
         show_dry_run(app, "/api/jobs", masked(spec), namespace)
         return
+    guard_cost(app, spec, token=token, max_cost=max_cost, yes=yes)
     code = start_job(app, spec, namespace=namespace, token=token, detach=detach)
     if code:
         raise typer.Exit(code)

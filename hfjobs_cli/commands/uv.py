@@ -23,15 +23,17 @@ from hfjobs_cli.commands.run import (
     ExposePublicOpt,
     FlavorOpt,
     LabelOpt,
+    MaxCostOpt,
     NameOpt,
     SecretsFileOpt,
     SecretsOpt,
     TimeoutOpt,
     VolumeOpt,
+    guard_cost,
     spec_options,
 )
 from hfjobs_cli.errors import UsageError
-from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt, YesOpt
 
 UV_IMAGE = "ghcr.io/astral-sh/uv:python3.12-bookworm"
 SCRIPT_ENV = "HFJOBS_UV_SCRIPT"
@@ -125,6 +127,8 @@ def uv_run(
     detach: Annotated[
         bool, typer.Option("-d", "--detach", help="Start the job and return at once.")
     ] = False,
+    max_cost: MaxCostOpt = None,
+    yes: YesOpt = False,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
     dry_run: DryRunOpt = False,
@@ -188,6 +192,7 @@ def uv_run(
     if dry_run:
         show_dry_run(app, "/api/jobs", masked(spec), namespace)
         return
+    guard_cost(app, spec, token=token, max_cost=max_cost, yes=yes)
     code = start_job(app, spec, namespace=namespace, token=token, detach=detach)
     if code:
         raise typer.Exit(code)

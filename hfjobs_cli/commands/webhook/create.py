@@ -219,7 +219,7 @@ def create(
     except CliError as exc:
         if file is not None:
             exc.message += f" (the source job {job_id} was started and keeps running)"
-            exc.hint = exc.hint or f"Cancel it: hfjobs cancel {job_id}"
+            exc.hint = exc.hint or f"Cancel it: {command('cancel', job_id)}"
         raise
     show_changed(out, hook, "created", summary=True)
     if job is not None:

@@ -30,18 +30,45 @@ FALLBACK_FLAVORS = (
 
 
 def _target(params: dict[str, Any]) -> tuple[str, str | None, str] | None:
-    """(endpoint, token, namespace-or-empty) for the command being completed, without network."""
+    """(endpoint, token, namespace-or-empty) for the command being completed, without network.
+
+    Under --local (or HFJOBS_LOCAL=1, or the `local` profile) that is the running emulator and
+    its own token; a Tab press never starts one. A profile brings its endpoint and token.
+    """
     from hfjobs_cli import config
 
-    if config.is_truthy(os.environ.get("HFJOBS_LOCAL")):
-        return None  # the emulator's own token is not read on a Tab press
-    values = config.load_config() if config.config_path().exists() else {}
-    token = config.resolve_token(params.get("token"), values).token
+    local, profile = _mode(params)
+    if local:
+        from hfjobs_cli.emulator import control
+
+        info = control.status()
+        if info is None:
+            return None
+        return info.url, info.token, params.get("namespace") or ""
+    from hfjobs_cli.context import AppContext
+
+    app = AppContext(profile=profile)
+    if not config.config_path().exists():
+        app._config = {}
+    token = app.token_info(params.get("token")).token
     if not token:
         return None
-    endpoint = config.endpoint_from(config.resolve_setting("endpoint", None, values).value)
-    namespace = params.get("namespace") or config.resolve_setting("namespace", None, values).value
+    endpoint = config.endpoint_from(app.setting("endpoint").value)
+    namespace = params.get("namespace") or app.setting("namespace").value
     return endpoint, token, namespace or ""
+
+
+def _mode(params: dict[str, Any]) -> tuple[bool, str | None]:
+    """(local, profile) from the command line being completed, else the environment."""
+    from hfjobs_cli import config
+
+    local = bool(params.get("local")) or config.is_truthy(os.environ.get("HFJOBS_LOCAL"))
+    profile = params.get("profile") or os.environ.get("HFJOBS_PROFILE") or None
+    if profile == config.LOCAL_PROFILE:
+        local = True
+    if profile == config.DEFAULT_PROFILE or local:
+        profile = None
+    return local, profile
 
 
 def cache_path(kind: str, endpoint: str, namespace: str) -> Path:
@@ -63,6 +90,17 @@ def write_cache(path: Path, items: list[Any]) -> None:
     from hfjobs_cli.config import write_private_file
 
     write_private_file(path, json.dumps({"at": time.time(), "items": items}))
+
+
+def forget(kind: str) -> None:
+    """Drop the cached candidates of one kind: the CLI has just created one (a new job...)."""
+    from hfjobs_cli.config import cache_dir
+
+    try:
+        for path in cache_dir().glob(f"complete-{kind}-*.json"):
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def fetch(kind: str, endpoint: str, token: str, namespace: str) -> list[Any]:
@@ -105,10 +143,19 @@ def _webhook_help(webhook: dict[str, Any]) -> str:
     return watched or "webhook"
 
 
-def _refresh_in_background(kind: str, namespace: str) -> None:
+def _refresh_in_background(kind: str, namespace: str, params: dict[str, Any]) -> None:
+    local, profile = _mode(params)
+    env = dict(os.environ)
+    env.pop("HFJOBS_LOCAL", None)
+    env.pop("HFJOBS_PROFILE", None)
+    if local:
+        env["HFJOBS_LOCAL"] = "1"
+    elif profile:
+        env["HFJOBS_PROFILE"] = profile
     try:
         subprocess.Popen(
             [sys.executable, "-m", "hfjobs_cli.completion", kind, namespace],
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -130,7 +177,7 @@ def candidates(kind: str, params: dict[str, Any], *, background: bool = True) ->
         items, age = read_cache(path)
         if items is not None:
             if age > TTL and background:
-                _refresh_in_background(kind, namespace)
+                _refresh_in_background(kind, namespace, params)
             return items
         items = fetch(kind, endpoint, token or "", namespace)
         write_cache(path, items)
@@ -149,7 +196,16 @@ def _filter(items: list[Any], incomplete: str, prefix: str = "") -> list[tuple[s
 
 
 def _params(ctx: Any) -> dict[str, Any]:
-    return dict(getattr(ctx, "params", None) or {})
+    """The completed command's parameters, with the root's --local and --profile."""
+    params = dict(getattr(ctx, "params", None) or {})
+    try:
+        root = ctx.find_root().params or {}
+    except AttributeError:
+        root = {}
+    for key in ("local", "profile"):
+        if root.get(key) and not params.get(key):
+            params[key] = root[key]
+    return params
 
 
 def complete_job_id(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
@@ -189,7 +245,7 @@ def _main(argv: list[str]) -> int:
     if not argv or argv[0] not in KINDS:
         return 2
     try:
-        target = _target({"namespace": argv[1] if len(argv) > 1 else None})
+        target = _target({"namespace": argv[1] if len(argv) > 1 else None})  # mode from env
         if target is None:
             return 0
         endpoint, token, namespace = target

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,14 +112,73 @@ def write_private_file(path: Path, text: str) -> None:
         raise
 
 
-def save_config(values: dict[str, str], path: Path | None = None) -> Path:
+def load_profiles(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """The saved profiles (`[profiles.NAME]` tables: endpoint, token, namespace)."""
     path = path or config_path()
+    try:
+        parsed = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        load_config(path)  # raises the same clear error as for the settings
+        return {}
+    tables = parsed.get("profiles")
+    if not isinstance(tables, dict):
+        return {}
+    return {
+        str(name): {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
+        for name, table in tables.items()
+        if isinstance(table, dict)
+    }
+
+
+def save_config(
+    values: dict[str, str],
+    path: Path | None = None,
+    *,
+    profiles: dict[str, dict[str, str]] | None = None,
+) -> Path:
+    """Write the settings, and the profiles (the saved ones unless `profiles` is given)."""
+    path = path or config_path()
+    if profiles is None:
+        profiles = load_profiles(path)
     lines = ["# hfjobs settings; edit with `hfjobs config` and `hfjobs login`.\n"]
     for key in sorted(values):
         # A JSON string is a valid TOML basic string (the same escapes).
         lines.append(f"{key} = {json.dumps(values[key], ensure_ascii=False)}\n")
+    for name in sorted(profiles):
+        lines.append(f"\n[profiles.{json.dumps(name, ensure_ascii=False)}]\n")
+        for key in sorted(profiles[name]):
+            lines.append(f"{key} = {json.dumps(profiles[name][key], ensure_ascii=False)}\n")
     write_private_file(path, "".join(lines))
     return path
+
+
+# -- profiles: a saved login is an endpoint, its token and a default namespace -------------
+DEFAULT_PROFILE = "default"  # the top-level token and settings of the config file
+LOCAL_PROFILE = "local"  # built in: the local emulator and its own token
+TOKEN_ENDPOINT_KEY = "token_endpoint"  # the endpoint the top-level token was checked with
+_PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def check_profile_name(name: str) -> str:
+    if not _PROFILE_NAME.match(name):
+        raise UsageError(
+            f"Invalid profile name '{name}': use letters, digits, '-', '_' and '.' (up to 64)"
+        )
+    return name
+
+
+def origin(url: str) -> str:
+    """scheme://host[:port], lowercased: what a token is tied to."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
+
+
+def same_origin(a: str, b: str) -> bool:
+    return origin(a) == origin(b)
 
 
 def hf_token_path() -> Path:

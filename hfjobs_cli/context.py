@@ -53,6 +53,8 @@ class AppContext:
     _config: dict[str, str] | None = None
     _client: JobsClient | None = None
     _warned_config: bool = False
+    _skipped_token_for: str | None = None
+    _emulator: tuple[str, str] | None = None
 
     # -- settings ----------------------------------------------------------------------
     @property
@@ -61,10 +63,60 @@ class AppContext:
             self._config = config.load_config()
         return self._config
 
+    @property
+    def profile_name(self) -> str:
+        """The profile in effect: `local`, a saved one (--profile, HFJOBS_PROFILE), or default."""
+        if self.local:
+            return config.LOCAL_PROFILE
+        return self.profile or config.DEFAULT_PROFILE
+
+    def profile_values(self) -> dict[str, str]:
+        """The saved values of the named profile in effect ({} for default and local)."""
+        if self.local or not self.profile or self.profile == config.DEFAULT_PROFILE:
+            return {}
+        profiles = config.load_profiles()
+        if self.profile not in profiles:
+            saved = ", ".join(sorted(profiles)) or "none yet"
+            raise UsageError(
+                f"No profile named '{self.profile}' (saved profiles: {saved}; built in: "
+                "default, local)",
+                hint=f"Create it: hfjobs login --profile {self.profile}",
+            )
+        return profiles[self.profile]
+
     def setting(self, key: str, flag_value: str | None = None) -> config.Setting:
         if self.local and key == "endpoint":
             return config.Setting(None, "--local")
+        values = self.profile_values()
+        if key == "endpoint" and values.get("endpoint"):
+            # A profile is a whole login: its endpoint, whatever HF_ENDPOINT says.
+            return config.Setting(values["endpoint"], f"profile {self.profile}")
+        if key == "namespace" and values:
+            # The default profile's namespace belongs to its endpoint, not to this one.
+            chosen = config.resolve_setting(key, flag_value, {})
+            if chosen.value or not values.get("namespace"):
+                return chosen
+            return config.Setting(values["namespace"], f"profile {self.profile}")
         return config.resolve_setting(key, flag_value, self.config)
+
+    def token_info(self, token_flag: str | None = None) -> config.TokenInfo:
+        """The token for the endpoint in effect, never one saved for another endpoint."""
+        if self.local:
+            _endpoint, token = self._local_emulator()
+            return config.TokenInfo(token, "the local emulator")
+        values = self.profile_values()
+        if values and not config.clean_token(token_flag):
+            token = config.clean_token(values.get(config.TOKEN_KEY))
+            if token:
+                return config.TokenInfo(token, f"profile {self.profile} ({config.config_path()})")
+        cfg = self.config
+        saved_for = cfg.get(config.TOKEN_ENDPOINT_KEY)
+        endpoint = config.endpoint_from(self.setting("endpoint").value)
+        if saved_for and cfg.get(config.TOKEN_KEY) and not config.same_origin(saved_for, endpoint):
+            # A token saved by `login` belongs to the endpoint it was checked with.
+            self._skipped_token_for = saved_for
+            cfg = {k: v for k, v in cfg.items() if k != config.TOKEN_KEY}
+        return config.resolve_token(token_flag, cfg)
 
     def set_output(self, *, json: bool = False, quiet: bool = False) -> Output:
         if json and quiet:
@@ -91,11 +143,19 @@ class AppContext:
                     "--token puts your token in your shell history and process list; "
                     "prefer HF_TOKEN or `hfjobs login`"
                 )
-            info = config.resolve_token(token_flag, self.config)
+            info = self.token_info(token_flag)
             self._warn_config_permissions()
             endpoint = config.endpoint_from(self.setting("endpoint").value)
             token, source = info.token, info.source
             if require_token and not token:
+                if self._skipped_token_for:
+                    raise CliError(
+                        f"Not logged in to {endpoint}: the saved token belongs to "
+                        f"{self._skipped_token_for} and is sent nowhere else",
+                        hint=f"Run `{command('login')}` for {endpoint}, set HF_TOKEN, or unset "
+                        "HF_ENDPOINT",
+                        code=ExitCode.AUTH,
+                    )
                 raise CliError(
                     "Not logged in: no Hugging Face token found",
                     hint=f"Run `{command('login')}`, set HF_TOKEN, or try `hfjobs --local ...` "
@@ -136,6 +196,11 @@ class AppContext:
             self.output.warn(warning)
 
     def _local_emulator(self) -> tuple[str, str]:
+        if self._emulator is None:
+            self._emulator = self._start_emulator()
+        return self._emulator
+
+    def _start_emulator(self) -> tuple[str, str]:
         from hfjobs_cli.emulator import control
 
         try:

@@ -31,6 +31,7 @@ Environment variables:
   HF_TOKEN_PATH      token file of `hf auth login` (default $HF_HOME/token)
   HFJOBS_NAMESPACE   default namespace; HFJOBS_FLAVOR, HFJOBS_TIMEOUT likewise
   HFJOBS_LOCAL=1     same as --local
+  HFJOBS_PROFILE     same as --profile
   HFJOBS_CONFIG_DIR  where config.toml lives
   HFJOBS_DEBUG=1     show tracebacks
   NO_COLOR           no colour
@@ -73,7 +74,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 ALIASES = {"ls": "ps"}  # hidden spellings of a command
 ROOT_FLAGS = {"--local", "--version", "-V", "-h", "--help"}
-ROOT_OPTIONS: set[str] = set()  # root options that take a value
+ROOT_OPTIONS = {"--profile"}  # root options that take a value
 
 
 def _version(value: bool) -> None:
@@ -92,6 +93,16 @@ def root(
             help="Use the local emulator (started if needed): no account, jobs run here.",
         ),
     ] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            envvar="HFJOBS_PROFILE",
+            metavar="NAME",
+            help="Use a saved login (see `hfjobs login --profile`); `local` is the emulator.",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -107,8 +118,12 @@ def root(
     from hfjobs_cli import hints
     from hfjobs_cli.context import AppContext  # not needed by --help or a Tab press
 
-    hints.set_globals(local=local)
-    ctx.obj = AppContext(local=local)
+    if profile == "local":  # the built-in profile of the emulator
+        local, profile = True, None
+    if profile == "default":
+        profile = None
+    hints.set_globals(local=local, profile=profile)
+    ctx.obj = AppContext(local=local, profile=profile)
 
 
 def _new_app() -> typer.Typer:
@@ -212,7 +227,7 @@ def command_of(args: list[str]) -> str | None:
         args = _words()
     skip = False
     for arg in args:
-        if skip or arg in ROOT_FLAGS:
+        if skip or arg in ROOT_FLAGS or arg.startswith("--profile="):
             skip = False
             continue
         if arg in ROOT_OPTIONS:

@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_committed_completion_scripts_match_the_command_tree():
     for name, text in generate().items():
         committed = (ROOT / "completions" / name).read_text(encoding="utf-8")
-        assert committed == text, f"completions/{name} is stale: run python scripts/gen_completions.py"
+        assert committed == text, (
+            f"completions/{name} is stale: run python scripts/gen_completions.py"
+        )
     assert (ROOT / "completions" / "_hfjobs").read_text().startswith("#compdef hfjobs")
 
 
@@ -41,7 +43,11 @@ def complete(cli, words: str, shell: str = "zsh"):
     env = {"_HFJOBS_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": words}
     if shell == "bash":
         parts = words.split(" ")
-        env = {"_HFJOBS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(parts) - 1)}
+        env = {
+            "_HFJOBS_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(parts) - 1),
+        }
     result = cli(env=env)
     assert result.stderr == ""
     # zsh: typer answers `_files` (fall back to file names) when it has no candidate
@@ -104,7 +110,9 @@ def test_stale_cache_is_served_and_refreshed_in_the_background(cli, api, logged_
     complete(cli, "hfjobs logs ")
     started = []
     monkeypatch.setattr(completion, "TTL", -1.0)
-    monkeypatch.setattr(completion, "_refresh_in_background", lambda kind, ns: started.append(kind))
+    monkeypatch.setattr(
+        completion, "_refresh_in_background", lambda kind, ns, params: started.append(kind)
+    )
     api.reset()
     assert job["id"] in complete(cli, "hfjobs logs ")
     assert started == ["jobs"]
@@ -117,3 +125,22 @@ def test_cache_files_are_private(cli, api, logged_in, tmp_path):
     assert len(files) == 1
     assert files[0].stat().st_mode & 0o077 == 0
     assert json.loads(files[0].read_text())["items"][0] == ["alice", "you"]
+
+
+def test_a_job_the_cli_just_started_is_offered_at_once(cli, api, logged_in):
+    """The cache is fresh (under a minute old) but stale: the CLI itself dropped it."""
+    old, new = make_job(), make_job(stage="SCHEDULING")
+    api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
+    api.get(f"{ENDPOINT}/api/jobs/alice", json=[old])
+    assert new["id"] not in complete(cli, "hfjobs logs ")
+    api.post(f"{ENDPOINT}/api/jobs/alice", json=new)
+    assert cli("run", "-d", "--namespace", "alice", "python:3.12", "true").exit_code == 0
+    api.get(f"{ENDPOINT}/api/jobs/alice", json=[new, old])
+    assert new["id"] in complete(cli, "hfjobs logs ")
+
+
+def test_completion_under_local_without_a_running_emulator_offers_nothing_and_starts_none(cli, api):
+    assert complete(cli, "hfjobs --local logs ") == ""
+    from hfjobs_cli.emulator import control
+
+    assert control.status() is None

@@ -103,6 +103,9 @@ def present_started_job(
     app: AppContext, client: JobsClient, job: Job, namespace: str, *, detach: bool, what: str = ""
 ) -> int:
     """After a job was created: print it (detached) or follow it; return the exit code."""
+    from hfjobs_cli import completion
+
+    completion.forget("jobs")  # so that Tab offers the new job at once
     out = app.output
     owner = job.owner or namespace
     ref = f"{owner}/{job.id}"

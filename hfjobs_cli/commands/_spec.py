@@ -70,8 +70,11 @@ def split_command(image: str, command: list[str] | None) -> tuple[str, list[str]
     return image, args
 
 
-def _token_fallback() -> dict[str, str]:
-    info = config.resolve_token(None)
+def _token_fallback(app: AppContext, *, dry_run: bool) -> dict[str, str]:
+    """Your own token for a bare `-s HF_TOKEN`: under --local, the emulator's token."""
+    if dry_run and app.local:
+        return {}  # a dry run starts no emulator; the value is shown as *** anyway
+    info = app.token_info()
     return {"HF_TOKEN": info.token} if info.token else {}
 
 
@@ -82,7 +85,7 @@ def read_secrets(
     if sum(1 for f in files if f == "-") > 1:
         raise UsageError("--secrets-file - can be given only once")
     needs_token = any(i == "HF_TOKEN" for i in items) and "HF_TOKEN" not in os.environ
-    fallbacks = _token_fallback() if needs_token or files else {}
+    fallbacks = _token_fallback(app, dry_run=dry_run) if needs_token or files else {}
     secrets: dict[str, str] = {}
     for path in files:
         warning = file_mode_warning(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -32,23 +33,83 @@ def _read_token() -> str:
     return token
 
 
-def login(ctx: typer.Context) -> None:
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        metavar="NAME",
+        help="Save this login as a named profile (default: the profile in effect).",
+        show_default=False,
+    ),
+]
+
+
+def _target_profile(app, profile: str | None) -> str:
+    name = profile or app.profile_name
+    if name == config.LOCAL_PROFILE:
+        raise UsageError(
+            "The local profile needs no login: the emulator's own token is used",
+            hint="Run jobs with `hfjobs --local ...`",
+        )
+    return config.check_profile_name(name)
+
+
+def login(
+    ctx: typer.Context,
+    profile: ProfileOpt = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            metavar="URL",
+            help="Hub URL this token is for (default: HF_ENDPOINT, the config, or huggingface.co).",
+            show_default=False,
+        ),
+    ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option(
+            "--namespace",
+            metavar="NAMESPACE",
+            help="Default namespace of a named profile.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
     """Save a Hugging Face token for hfjobs, after checking it with the Hub.
 
     The token is read from a hidden prompt, or from one line of stdin when stdin is not a
-    terminal. It is stored in the hfjobs config file (mode 0600) and never printed.
+    terminal. It is stored in the hfjobs config file (mode 0600) with the endpoint it was
+    checked with, is sent to no other endpoint, and is never printed. With --profile NAME it is
+    saved as a profile of its own, used with `hfjobs --profile NAME ...`.
 
     Examples:
 
       hfjobs login
 
       echo "$HF_TOKEN" | hfjobs login
+
+      hfjobs login --profile work --endpoint https://hub.example.com
     """
+    import os
+
     app = app_context(ctx)
     out = app.output
+    name = _target_profile(app, profile)
+    if namespace is not None:
+        from hfjobs_cli.parsing import check_name
+
+        check_name(namespace, option="--namespace")
+    profiles = config.load_profiles()
+    saved = profiles.get(name, {})
+    if endpoint is not None:
+        url = config.endpoint_from(endpoint)
+    elif name != config.DEFAULT_PROFILE and saved.get("endpoint"):
+        url = saved["endpoint"]
+    else:
+        url = config.endpoint_from(config.resolve_setting("endpoint", None, app.config).value)
     token = _read_token()
-    endpoint = config.endpoint_from(app.setting("endpoint").value)
-    client = app.make_client(endpoint, token, "the token you entered")
+    client = app.make_client(url, token, "the token you entered")
     try:
         user = client.whoami()
     except AuthError as exc:
@@ -57,31 +118,58 @@ def login(ctx: typer.Context) -> None:
             hint="Check the token at https://huggingface.co/settings/tokens",
             code=ExitCode.AUTH,
         ) from None
-    values = dict(app.config)
-    values[config.TOKEN_KEY] = token
-    path = config.save_config(values)
-    out.result(f"Logged in as {user.name}")
+    if name == config.DEFAULT_PROFILE:
+        values = dict(app.config)
+        values[config.TOKEN_KEY] = token
+        values[config.TOKEN_ENDPOINT_KEY] = url
+        if namespace:
+            values["namespace"] = namespace
+        path = config.save_config(values, profiles=profiles)
+    else:
+        profiles[name] = {
+            **saved,
+            "endpoint": url,
+            config.TOKEN_KEY: token,
+            **({"namespace": namespace} if namespace else {}),
+        }
+        path = config.save_config(dict(app.config), profiles=profiles)
+    where = "" if name == config.DEFAULT_PROFILE else f" (profile {name})"
+    out.result(f"Logged in as {user.name} on {url}{where}")
     out.info(f"Token saved to {path}")
-    import os
-
-    if os.environ.get("HF_TOKEN"):
+    if name != config.DEFAULT_PROFILE:
+        out.hint(f"Use it: hfjobs --profile {name} ps")
+    elif os.environ.get("HF_TOKEN"):
         out.warn("HF_TOKEN is set in your environment and takes precedence over the saved token")
 
 
-def logout(ctx: typer.Context) -> None:
+def logout(ctx: typer.Context, profile: ProfileOpt = None) -> None:
     """Remove the token that `hfjobs login` saved.
 
-    Example:
+    With --profile NAME, remove that profile (its endpoint, token and namespace).
+
+    Examples:
 
       hfjobs logout
+
+      hfjobs logout --profile work
     """
     import os
 
     app = app_context(ctx)
     out = app.output
+    name = _target_profile(app, profile)
+    if name != config.DEFAULT_PROFILE:
+        profiles = config.load_profiles()
+        if profiles.pop(name, None) is None:
+            out.info(f"No profile named {name}")
+            return
+        config.save_config(dict(app.config), profiles=profiles)
+        out.result(f"Logged out: profile {name} was removed")
+        return
     values = dict(app.config)
     if config.TOKEN_KEY in values:
         del values[config.TOKEN_KEY]
+        values.pop(config.TOKEN_ENDPOINT_KEY, None)
         config.save_config(values)
         out.result("Logged out: the saved token was removed")
     else:
@@ -116,6 +204,7 @@ def whoami(ctx: typer.Context, token: TokenOpt = None, json: JsonOpt = False) ->
                 "orgs": user.orgs,
                 "tokenSource": client.token_source,
                 "endpoint": client.endpoint,
+                "profile": app.profile_name,
             }
         )
         return
@@ -126,6 +215,7 @@ def whoami(ctx: typer.Context, token: TokenOpt = None, json: JsonOpt = False) ->
             ("Orgs", ", ".join(user.orgs) or "--"),
             ("Token from", client.token_source),
             ("Endpoint", client.endpoint),
+            ("Profile", app.profile_name),
         ],
     )
 

@@ -111,23 +111,52 @@ def unset(ctx: typer.Context, key: KeyArg) -> None:
 
 @config_app.command("list")
 def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
-    """Show every setting, its value and where the value comes from.
+    """Show the profile, endpoint and namespace in effect, every setting, and their sources.
 
     Examples:
 
       hfjobs config list
 
-      hfjobs config list --json
+      hfjobs --local config list --json
     """
     app = app_context(ctx)
     out = app.set_output(json=json)
-    settings = {key: config.resolve_setting(key, None, app.config) for key in KEYS}
+    settings = {"profile": _profile_setting(app)}
+    settings |= {key: _in_effect(app, key) for key in KEYS}
     if out.mode == "json":
         out.json({k: {"value": s.value, "source": s.source} for k, s in settings.items()})
         return
     rows = [[key, s.value or "--", s.source] for key, s in settings.items()]
     out.table(["KEY", "VALUE", "SOURCE"], rows)
+    saved = sorted(config.load_profiles())
+    out.hint(f"Profiles: default, local (built in){''.join(f', {n}' for n in saved)}")
     out.hint(f"Config file: {config.config_path()}")
+
+
+def _profile_setting(app) -> config.Setting:
+    import os
+
+    if app.local:
+        source = "--local" if not os.environ.get("HFJOBS_PROFILE") else "--profile"
+        return config.Setting(config.LOCAL_PROFILE, source)
+    if app.profile:
+        app.profile_values()  # an unknown profile is an error here too
+        env = os.environ.get("HFJOBS_PROFILE") == app.profile
+        return config.Setting(app.profile, "HFJOBS_PROFILE environment variable" if env else "flag")
+    return config.Setting(config.DEFAULT_PROFILE, "default")
+
+
+def _in_effect(app, key: str) -> config.Setting:
+    """The value a command would use: under --local, the emulator's endpoint and namespace."""
+    if app.local and key in ("endpoint", "namespace"):
+        from hfjobs_cli.emulator import control
+
+        if key == "namespace":
+            return config.Setting("local", "--local (the emulator's user)")
+        info = control.status()
+        url = info.url if info else "the local emulator (started on first use)"
+        return config.Setting(url, "--local")
+    return app.setting(key)
 
 
 def register(app: typer.Typer) -> None:

@@ -122,3 +122,37 @@ def test_a_missing_webhook_points_at_a_list_that_works_under_local(local_env):
     missing = run(local_env, "--local", "webhook", "delete", "-y", "6650c2d3e4f5a6b7c8d9e0f1")
     assert missing.returncode == 5, missing.stderr
     assert run_hints(local_env, missing.stderr) == ["hfjobs --local webhook ls"]
+
+
+# -- --local is a first-class endpoint: the emulator's token stands in for yours -------------
+def test_secrets_hf_token_under_local_is_the_emulators_token(local_env):
+    token = run(local_env, "emulator", "env").stdout.split("HF_TOKEN=")[1].split()[0]
+    script = f"import os; print(os.environ['HF_TOKEN'] == {token!r})"
+    result = run(local_env, "--local", "run", "-s", "HF_TOKEN", PY, "python", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "True\n"
+
+
+def test_whoami_under_local(local_env):
+    result = run(local_env, "whoami", "--json", extra={"HFJOBS_LOCAL": "1"})
+    assert result.returncode == 0, result.stderr
+    info = __import__("json").loads(result.stdout)
+    assert info["name"] == "local" and info["profile"] == "local"
+    assert info["tokenSource"] == "the local emulator"
+
+
+@pytest.mark.parametrize("how", ["env", "flag"])
+def test_completion_offers_job_ids_under_local(local_env, how):
+    started = run(local_env, "--local", "run", "-d", "-q", PY, "python", "-c", "print(1)")
+    job_id = started.stdout.strip()
+    words = "hfjobs logs " if how == "env" else "hfjobs --local logs "
+    env = {
+        "_HFJOBS_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split())),
+        "HFJOBS_CACHE_DIR": local_env["HFJOBS_CACHE_DIR"] + f"-{how}",
+    }
+    if how == "env":
+        env["HFJOBS_LOCAL"] = "1"
+    result = run(local_env, extra=env)
+    assert job_id in result.stdout.split(), result.stdout

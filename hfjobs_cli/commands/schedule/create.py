@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from hfjobs_cli import cron, hints
+from hfjobs_cli import completion, cron, hints
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands._hardware import launch_summary
 from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run
@@ -158,6 +158,7 @@ def schedule_run(
     if out.mode == "human":
         out.info(launch_summary(app, app.client(token), spec, verb="Scheduling") + " per run")
     sj = api.create(ns, body)
+    completion.forget("scheduled")  # so that Tab offers it at once
     if out.mode == "json":
         out.json(sj.raw)
         return

@@ -221,6 +221,7 @@ def create(
             exc.message += f" (the source job {job_id} was started and keeps running)"
             exc.hint = exc.hint or f"Cancel it: {command('cancel', job_id)}"
         raise
+    completion.forget("webhooks")  # so that Tab offers it at once
     show_changed(out, hook, "created", summary=True)
     if job is not None:
         missing = [name for name in job.spec.secrets if name not in values]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hfjobs_cli import hints
 from hfjobs_cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -223,7 +224,7 @@ def image_and_command(
             where = f" (and {jobfile.source} has no 'image' or 'space')" if jobfile else ""
             raise UsageError(
                 f"Missing IMAGE: give the image and the command to run{where}",
-                hint="For example: hfjobs run python:3.12 python -c \"print('hello')\"",
+                hint=f"For example: {hints.command('run', 'python:3.12', 'python', '-c', 'print(1)')}",
             )
         image = jobfile.image
     if not command and jobfile is not None and jobfile.command:

@@ -60,6 +60,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "labels": ("edit", "Show or replace a job's labels (the name is the `name` label)."),
     "expose": ("edit", "Replace the ports a running job publishes through the jobs proxy, and print their URLs."),
     "ssh": ("ssh", "Open a shell in a job started with --ssh, waiting until it runs."),
+    "cost": ("cost", "Total what finished jobs cost, per day, flavor or label, from durations and prices."),
     "hardware": ("hardware", "List the hardware flavors with their CPU, memory, accelerator and price."),
     "login": ("auth", "Save a Hugging Face token for hfjobs, after checking it with the Hub."),
     "logout": ("auth", "Remove the token that `hfjobs login` saved."),

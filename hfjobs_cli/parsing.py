@@ -345,3 +345,24 @@ def parse_volume(spec: str) -> dict[str, object]:
             raise UsageError(f"{where}: repositories are always read-only; only buckets take :rw")
         volume["readOnly"] = read_only
     return volume
+
+
+def parse_since(text: str, *, option: str = "--since", now=None):
+    """A point in time: a duration back from now (`10m`, `24h`, `30d`) or an RFC 3339 time
+    (`2025-07-22T16:06:25Z`, a date alone meaning its midnight UTC). Returns an aware UTC datetime."""
+    from datetime import UTC, datetime, timedelta
+
+    raw = text.strip()
+    if raw and (raw[0].isdigit() or raw[0] == ".") and not re.match(r"^\d{4}-\d{2}-\d{2}", raw):
+        seconds = parse_duration(raw, what=option)
+        return (now or datetime.now(UTC)) - timedelta(seconds=seconds)
+    try:
+        stamp = datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError:
+        raise UsageError(
+            f"Invalid {option} '{text}': use a duration (10m, 24h, 7d) or an RFC 3339 time "
+            "(2025-07-22T16:06:25Z)"
+        ) from None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC)

@@ -149,3 +149,37 @@ def test_the_readme_sweep_and_cost_examples_run(hfjobs, tmp_path):
     result = run_example(allowed, hfjobs.env(), tmp_path)
     assert result.returncode == 0 and result.stdout == "1\n"
     assert run_example(setting, hfjobs.env(), tmp_path).returncode == 0
+
+
+def test_cost_totals_finished_jobs_per_label_and_day(hfjobs):
+    for team in ("cost-a", "cost-a", "cost-b"):
+        ran = hfjobs(
+            "run", "--flavor", "cpu-upgrade", "-l", f"team={team}", "-l", "costed", PY, "echo", "x"
+        )
+        assert ran.returncode == 0, ran.stderr
+    result = hfjobs("cost", "-l", "costed=", "--by", "label:team", "--json")
+    assert result.returncode == 0, result.stderr
+    report = result.json()
+    groups = {g["key"]: g for g in report["groups"]}
+    assert set(groups) == {"cost-a", "cost-b"}
+    assert groups["cost-a"]["jobs"] == 2 and groups["cost-b"]["jobs"] == 1
+    import math
+
+    ran = hfjobs("ps", "-a", "-l", "team=cost-a", "--json").json()
+    minutes = sum(math.ceil(j["durations"]["runningSecs"] / 60) for j in ran)
+    assert groups["cost-a"]["costUSD"] == round(minutes * 0.0005, 6), report
+    assert report["total"]["jobs"] == 3 and report["unpriced"] == 0
+    table = hfjobs("cost", "-l", "costed=").stdout.splitlines()
+    assert table[0].split("\t") == ["DAY", "JOBS", "RUNTIME", "COST"]
+    assert table[-1].split("\t")[:2] == ["TOTAL", "3"]
+    future = hfjobs("cost", "--since", "2999-01-01", "-l", "costed=", "--json").json()
+    assert future["groups"] == [] and future["total"]["jobs"] == 0
+
+
+def test_the_readme_cost_examples_run(hfjobs, tmp_path):
+    from tests.readme_examples import examples, run_example
+
+    for line in examples("### `hfjobs cost`"):
+        result = run_example(line, hfjobs.env(), tmp_path)
+        assert result.returncode == 0, (line, result.stderr)
+    assert json.loads(result.stdout)["by"] == "label:sweep"

@@ -118,10 +118,13 @@ class AppContext:
             cfg = {k: v for k, v in cfg.items() if k != config.TOKEN_KEY}
         return config.resolve_token(token_flag, cfg)
 
-    def set_output(self, *, json: bool = False, quiet: bool = False) -> Output:
+    def set_output(
+        self, *, json: bool = False, quiet: bool = False, no_trunc: bool = False
+    ) -> Output:
         if json and quiet:
             raise UsageError("Use either --json or -q/--quiet, not both")
         self.output.mode = "json" if json else "quiet" if quiet else "human"
+        self.output.no_trunc = no_trunc
         return self.output
 
     # -- the API client ----------------------------------------------------------------

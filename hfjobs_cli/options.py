@@ -29,6 +29,10 @@ TokenOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API objects as JSON.")]
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Print only ids, one per line.")]
+NoTruncOpt = Annotated[
+    bool,
+    typer.Option("--no-trunc", help="On a terminal, show every column whole (lines may wrap)."),
+]
 YesOpt = Annotated[bool, typer.Option("-y", "--yes", help="Do not ask for confirmation.")]
 JobIdArg = Annotated[
     str,

@@ -87,6 +87,7 @@ def configure_streams() -> None:
 class Output:
     def __init__(self, mode: str = "human"):
         self.mode = mode  # human | json | quiet
+        self.no_trunc = False  # --no-trunc: terminal tables show every column whole
         self._out = None
         self._err = None
 
@@ -106,6 +107,16 @@ class Output:
 
             self._err = Console(file=sys.stderr, highlight=False, soft_wrap=True)
         return self._err
+
+    def table_width(self) -> int:
+        """The terminal's width: COLUMNS, else the terminal's own size, else rich's guess.
+
+        Not rich's width alone: rich answers 80 for every TERM=dumb terminal, whatever its size.
+        """
+        import shutil
+
+        fallback = self.out.width
+        return shutil.get_terminal_size((fallback, 25)).columns or fallback
 
     @property
     def stdout_is_terminal(self) -> bool:
@@ -184,30 +195,40 @@ class Output:
             stream.flush()
             return
         console = self.err if stderr else self.out
-        console.print(self.render_table(columns, cleaned, styles=styles))
+        hidden: list[str] = []
+        console.print(self.render_table(columns, cleaned, styles=styles, hidden=hidden))
+        if hidden and not stderr:
+            self.hint(f"Hidden at this width: {', '.join(hidden)} (--no-trunc shows every column)")
 
-    def render_table(self, columns, rows, *, styles=None):
-        """The table for a terminal, as one rich Text: only free-text columns (command, image,
-        name...) shrink, with an ellipsis; ids, stages and times are always shown whole, so
-        they can be copied. Built as text with style spans, not a rich Table, so that 10,000
-        rows draw in a fraction of a second."""
+    def render_table(self, columns, rows, *, styles=None, hidden: list[str] | None = None):
+        """The table for a terminal, as one rich Text, fitted to its width by priority.
+
+        The first column (the id) is never cut nor dropped, then the stage; what identifies a
+        row (name, image, command ...) shrinks with an ellipsis but stays readable; the least
+        important columns are dropped first when even that does not fit (their names are
+        appended to `hidden`). `no_trunc` shows everything. Built as text with style spans,
+        not a rich Table, so that 10,000 rows draw in a fraction of a second."""
         from rich.cells import cell_len, set_cell_size
         from rich.text import Span, Text
 
-        widths = _column_widths(columns, rows, self.out.width)
+        widths = _column_widths(columns, rows, self.table_width(), no_trunc=self.no_trunc)
+        kept = [i for i, width in enumerate(widths) if width]
+        if hidden is not None:
+            hidden.extend(columns[i] for i, width in enumerate(widths) if not width)
 
         def fit(cell: str, width: int) -> str:
             if cell_len(cell) > width:
                 return set_cell_size(cell, max(width - 1, 0)) + "…"
             return set_cell_size(cell, width)
 
-        header = "  ".join(fit(name, width) for name, width in zip(columns, widths, strict=True))
+        header = "  ".join(fit(columns[i], widths[i]) for i in kept)
         parts = [header.rstrip(), "\n"]
         spans = [Span(0, len(parts[0]), "bold")]
         offset = len(parts[0]) + 1
-        styled = [(c, styles[c]) for c in sorted(styles or {})]
+        position = {i: n for n, i in enumerate(kept)}
+        styled = [(position[c], styles[c]) for c in sorted(styles or {}) if c in position]
         for r, row in enumerate(rows):
-            cells = [fit(cell, width) for cell, width in zip(row, widths, strict=False)]
+            cells = [fit(row[i], widths[i]) for i in kept if i < len(row)]
             for c, column_styles in styled:
                 style = column_styles[r] if r < len(column_styles) else None
                 if style and c < len(cells):
@@ -318,26 +339,76 @@ class Output:
         return sparkline(values, top=top)
 
 
-def _column_widths(columns: Sequence[str], rows: Sequence[Sequence[str]], total: int) -> list[int]:
-    """Whole widths for fixed columns; what is left goes to the free-text ones, fairly."""
+# How much a column matters when the terminal is narrow: lower is kept longer. The first
+# column of every table (the id, a flavor's name, a setting's key) is never cut nor dropped;
+# then the stage; then what tells rows apart; columns not listed rank by position, after these.
+COLUMN_PRIORITY = {
+    "STATUS": 1, "STAGE": 1, "LAST RUN": 1, "ENABLED": 1, "SUSPENDED": 5,
+    "NAME": 2, "SCHEDULE": 2, "MESSAGE": 2, "VALUE": 2, "IN": 2,
+    "IMAGE/SPACE": 3, "TARGET": 3, "WATCHED": 3, "$/HOUR": 3, "CPU %": 3, "SOURCE": 3,
+    "COMMAND": 4, "NEXT RUN": 4, "ACCELERATOR": 4, "MEM %": 4,  "FLAVOR": 4, "COST": 4,
+    "CREATED": 5, "STARTED": 5, "DOMAINS": 5, "CPU": 5, "RAM": 5,
+    "DURATION": 6, "PRETTY NAME": 7, "STORAGE": 8, "$/MINUTE": 9,
+}  # fmt: skip
+FLEX_MIN = 10  # a free-text column is not cut below this many characters while others can go
+
+
+def _priority(index: int, name: str) -> float:
+    if index == 0:
+        return 0
+    return COLUMN_PRIORITY.get(name, 10 + index)
+
+
+def _column_widths(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], total: int, *, no_trunc: bool = False
+) -> list[int]:
+    """The width of each column, 0 for a column dropped because the terminal is too narrow.
+
+    Fixed columns (ids, stages, times) are whole or absent. Free-text columns shrink first,
+    the least important first, down to FLEX_MIN; then columns are dropped, least important
+    first (never the id or the stage); room freed by a drop goes back, most important first.
+    """
     widest = [
         max([len(name), *(len(row[i]) for row in rows if i < len(row))])
         for i, name in enumerate(columns)
     ]
-    flexible = [i for i, name in enumerate(columns) if name in FLEXIBLE_COLUMNS]
+    if no_trunc:
+        return widest
+    flexible = {i for i, name in enumerate(columns) if i and name in FLEXIBLE_COLUMNS}
     wanted = [min(w, 60) if i in flexible else w for i, w in enumerate(widest)]
-    gaps = 2 * (len(columns) - 1)  # rich's padding between columns
-    room = total - gaps - sum(w for i, w in enumerate(wanted) if i not in flexible)
-    need = sum(wanted[i] for i in flexible)
-    if not flexible or need <= room:
+    kept = list(range(len(columns)))
+
+    def needed(widths: Sequence[int], keep: Sequence[int]) -> int:
+        return sum(widths[i] for i in keep) + 2 * (len(keep) - 1)
+
+    if needed(wanted, kept) <= total:
         return wanted
-    room = max(room, 6 * len(flexible))
+    least = [min(w, max(FLEX_MIN, len(columns[i]))) if i in flexible else w
+             for i, w in enumerate(wanted)]  # fmt: skip
+    order = sorted(range(len(columns)), key=lambda i: (_priority(i, columns[i]), i), reverse=True)
     widths = list(wanted)
-    # Shrink the widest free-text columns first, down to a floor of 6 characters.
-    for i in sorted(flexible, key=lambda i: wanted[i]):
-        share = max(6, room // len([j for j in flexible if widths[j] == wanted[j]] or [i]))
-        widths[i] = min(wanted[i], share)
-        room -= widths[i]
+    # First the free text gives way, the least important column first, down to its floor.
+    for i in order:
+        excess = needed(widths, kept) - total
+        if excess <= 0:
+            break
+        if i in flexible:
+            widths[i] = max(least[i], widths[i] - excess)
+    # Then whole columns go, least important first; the id and the stage stay.
+    for i in order:
+        if needed(widths, kept) <= total:
+            break
+        if _priority(i, columns[i]) > 1:
+            kept.remove(i)
+            widths[i] = 0
+    # Room freed by a drop goes back to the shrunk columns, the more important first.
+    room = total - needed(widths, kept)
+    for i in sorted(kept, key=lambda i: (_priority(i, columns[i]), i)):
+        if room <= 0:
+            break
+        extra = min(room, wanted[i] - widths[i])
+        widths[i] += extra
+        room -= extra
     return widths
 
 

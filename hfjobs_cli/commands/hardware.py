@@ -9,7 +9,7 @@ import typer
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands._hardware import hardware_list, unit_price_per_minute
 from hfjobs_cli.errors import UsageError
-from hfjobs_cli.options import JsonOpt
+from hfjobs_cli.options import JsonOpt, NoTruncOpt
 from hfjobs_cli.views import format_usd
 
 COLUMNS = ("NAME", "PRETTY NAME", "CPU", "RAM", "ACCELERATOR", "STORAGE", "$/HOUR", "$/MINUTE")
@@ -39,6 +39,7 @@ def hardware(
         ),
     ] = None,
     json: JsonOpt = False,
+    no_trunc: NoTruncOpt = False,
 ) -> None:
     """List the hardware flavors with their CPU, memory, accelerator and price.
 
@@ -52,7 +53,7 @@ def hardware(
       hfjobs hardware --gpu --max-price 2.5
     """
     app = app_context(ctx)
-    out = app.set_output(json=json)
+    out = app.set_output(json=json, no_trunc=no_trunc)
     limit = None
     if max_price is not None:
         try:

@@ -17,6 +17,7 @@ from hfjobs_cli.options import (
     LabelFilterOpt,
     NameFilterOpt,
     NamespaceOpt,
+    NoTruncOpt,
     QuietOpt,
     TokenOpt,
 )
@@ -62,7 +63,9 @@ def ps(
     limit: Annotated[
         int, typer.Option("--limit", min=0, metavar="N", help="Show at most N jobs; 0 for all.")
     ] = 100,
-    wide: Annotated[bool, typer.Option("--wide", help="Add FLAVOR and COST columns.")] = False,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Add FLAVOR and COST columns; show every column whole.")
+    ] = False,
     watch: Annotated[
         bool,
         typer.Option(
@@ -79,6 +82,7 @@ def ps(
     token: TokenOpt = None,
     json: JsonOpt = False,
     quiet: QuietOpt = False,
+    no_trunc: NoTruncOpt = False,
 ) -> None:
     """List jobs, newest first: running and scheduling ones unless -a or --status.
 
@@ -91,7 +95,7 @@ def ps(
       hfjobs ps -q -l team=ml | xargs hfjobs cancel
     """
     app = app_context(ctx)
-    out = app.set_output(json=json, quiet=quiet)
+    out = app.set_output(json=json, quiet=quiet, no_trunc=no_trunc or wide)
     stages = parse_stages(status or [])
     if all_ and stages:
         raise UsageError("Use either -a/--all or --status, not both")

@@ -22,6 +22,7 @@ from hfjobs_cli.options import (
     LabelFilterOpt,
     NameFilterOpt,
     NamespaceOpt,
+    NoTruncOpt,
     QuietOpt,
     TokenOpt,
 )
@@ -54,6 +55,7 @@ def ls(
     token: TokenOpt = None,
     json: JsonOpt = False,
     quiet: QuietOpt = False,
+    no_trunc: NoTruncOpt = False,
 ) -> None:
     """List scheduled jobs (active ones unless -a), with their last and next run.
 
@@ -66,7 +68,7 @@ def ls(
       hfjobs schedule ls -q --name nightly | xargs hfjobs schedule suspend
     """
     app = app_context(ctx)
-    out = app.set_output(json=json, quiet=quiet)
+    out = app.set_output(json=json, quiet=quiet, no_trunc=no_trunc)
     labels = dict(parse_label(item, require_value=True) for item in label or [])
     labels = merge_name_label(labels, name)
     api = scheduled_api(app, token)

@@ -20,11 +20,15 @@ from hfjobs_cli.commands.webhook._shared import (
 )
 from hfjobs_cli.errors import ExitCode
 from hfjobs_cli.hints import command
-from hfjobs_cli.options import JsonOpt, QuietOpt, TokenOpt, YesOpt
+from hfjobs_cli.options import JsonOpt, NoTruncOpt, QuietOpt, TokenOpt, YesOpt
 
 
 def ls(
-    ctx: typer.Context, token: TokenOpt = None, json: JsonOpt = False, quiet: QuietOpt = False
+    ctx: typer.Context,
+    token: TokenOpt = None,
+    json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    no_trunc: NoTruncOpt = False,
 ) -> None:
     """List your webhooks: what each one watches and what it starts.
 
@@ -35,7 +39,7 @@ def ls(
       hfjobs webhook ls --json | jq '.[] | select(.disabled) | .id'
     """
     app = app_context(ctx)
-    out = app.set_output(json=json, quiet=quiet)
+    out = app.set_output(json=json, quiet=quiet, no_trunc=no_trunc)
     hooks = api.list_webhooks(app.client(token))
     if out.mode == "json":
         out.json([api.masked(hook.raw) for hook in hooks])

@@ -20,6 +20,7 @@ import urllib3.exceptions
 from hfjobs_cli.api.client import JobsClient
 from hfjobs_cli.api.errors import ConnectionFailure, NotFoundError, ServerError
 from hfjobs_cli.api.models import BANNER, Job, LogEvent, parse_time
+from hfjobs_cli.api.reader import StreamReader
 from hfjobs_cli.api.streaming import iter_log_batches
 
 CHUNK = 256 * 1024
@@ -53,11 +54,11 @@ def read_chunks(
     """The raw bytes of a stream. With `job_ended`: when only keep-alives came for
     `quiet_after` seconds, ask it whether the job is over, and if so end the stream cleanly
     (a failed image pull can leave a stream open forever with nothing but keep-alives)."""
-    raw = response.raw
+    reader = StreamReader(response, CHUNK)  # Ctrl-C interrupts a silent stream on Windows too
     last_data = time.monotonic()
     try:
         while True:
-            chunk = raw.read1(CHUNK, decode_content=True)
+            chunk = reader.read()
             if not chunk:
                 return
             yield chunk
@@ -74,7 +75,8 @@ def read_chunks(
         ended.clean = False
         ended.timed_out = _is_timeout(exc)
     finally:
-        response.close()
+        if reader.close():
+            response.close()
 
 
 def _is_timeout(exc: BaseException) -> bool:

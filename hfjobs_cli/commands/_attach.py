@@ -138,11 +138,13 @@ def start_job(
     app: AppContext, spec: dict, *, namespace: str | None, token: str | None, detach: bool
 ) -> int:
     """Create the job (after a one-line summary with its maximum cost), then present it."""
+    from hfjobs_cli.commands._emulator_gaps import warn_emulator_gaps
     from hfjobs_cli.commands._hardware import launch_summary
 
     client = app.client(token)
     ns = app.namespace(namespace)
     if app.output.mode == "human":
         app.output.info(launch_summary(app, client, spec))
+    warn_emulator_gaps(app, client, spec)
     job = client.create_job(ns, spec)
     return present_started_job(app, client, job, ns, detach=detach)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 
 import pytest
@@ -156,3 +157,18 @@ def test_completion_offers_job_ids_under_local(local_env, how):
         env["HFJOBS_LOCAL"] = "1"
     result = run(local_env, extra=env)
     assert job_id in result.stdout.split(), result.stdout
+
+
+def test_the_emulators_gaps_are_said_before_the_job_starts(local_env):
+    """The process runtime has no SSH server and mounts no volume: one line each, up front."""
+    result = run(
+        local_env, "--local", "run", "-d", "--ssh", "-v", "hf://datasets/local/data:/data",
+        PY, "python", "-c", "print(1)",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "Local emulator:" in line]
+    if shutil.which("docker") is None:  # so the emulator uses its process runtime
+        assert any("--ssh" in w for w in warnings), result.stderr
+    assert any("-v/--volume" in w for w in warnings), result.stderr
+    before = result.stderr.index("Local emulator:")
+    assert before < result.stderr.index("Follow its log:")

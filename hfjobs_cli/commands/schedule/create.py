@@ -9,6 +9,7 @@ from typer.core import TyperCommand
 
 from hfjobs_cli import completion, cron, hints
 from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands._emulator_gaps import warn_emulator_gaps
 from hfjobs_cli.commands._hardware import launch_summary
 from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run
 from hfjobs_cli.commands.run import (
@@ -157,6 +158,7 @@ def schedule_run(
     ns = app.namespace(namespace)
     if out.mode == "human":
         out.info(launch_summary(app, app.client(token), spec, verb="Scheduling") + " per run")
+    warn_emulator_gaps(app, app.client(token), spec)
     sj = api.create(ns, body)
     completion.forget("scheduled")  # so that Tab offers it at once
     if out.mode == "json":

@@ -1,6 +1,8 @@
 """The console entry point (`hfjobs`, `python -m hfjobs_cli`).
 
-It runs `main()` and ends the process as soon as stdout and stderr are flushed: interpreter finalisation (freeing every module and object)
+It answers `--help` and name completion from generated text (hfjobs_cli/fast.py) without
+importing typer, hands everything else to `main()`, and ends the process as soon as stdout
+and stderr are flushed: interpreter finalisation (freeing every module and object)
 would cost 70 to 110 ms on every command and does nothing a finished command needs.
 
 Only this function ends the process; `main()` returns its exit code, so tests call it in-process.
@@ -14,9 +16,19 @@ import sys
 
 def run() -> None:
     """`hfjobs ARGS...`: answer, flush, exit with the command's code."""
-    from hfjobs_cli.main import main
+    from hfjobs_cli.fast import answer
 
-    exit_now(main())
+    code = answer(sys.argv[1:])  # before main.py, which imports typer
+    if code is None:
+        from hfjobs_cli.main import main
+
+        try:
+            code = main(fast=False)
+        except SystemExit as exc:  # typer's Tab answers end with sys.exit
+            if exc.code is not None and not isinstance(exc.code, int):
+                raise
+            code = exc.code or 0
+    exit_now(code)
 
 
 def exit_now(code: int) -> None:

@@ -338,9 +338,17 @@ def _usage_error(exc: Exception) -> int:
     return int(getattr(exc, "exit_code", ExitCode.USAGE))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Console entry point: run the app and map every failure to its exit code."""
+def main(argv: list[str] | None = None, *, fast: bool = True) -> int:
+    """Run the app and map every failure to its exit code (hfjobs_cli.entry.run, the console
+    entry point, calls it and exits). `--help` and name completion are answered from generated
+    text first (hfjobs_cli/fast.py) unless `fast=False`, which always asks typer."""
     args = sys.argv[1:] if argv is None else list(argv)
+    if fast:
+        from hfjobs_cli.fast import answer
+
+        code = answer(args)
+        if code is not None:
+            return code
     from hfjobs_cli.output import configure_streams
 
     configure_streams()

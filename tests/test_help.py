@@ -121,7 +121,7 @@ def test_a_command_imports_only_its_own_module():
 
     code = (
         "import sys, contextlib, io; from hfjobs_cli.main import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()): main(['ps', '--help'])\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['ps', '--help'], fast=False)\n"
         "print(sorted(m for m in sys.modules if m.startswith('hfjobs_cli.commands.') and not m.split('.')[-1].startswith('_')))"
     )
     out = subprocess.run(

@@ -151,6 +151,24 @@ class Output:
         sys.stdout.flush()
         return count
 
+    def json_pages(self, pages: Iterable[Sequence[Any]]) -> int:
+        """The JSON array of `json_stream` for the items of `pages`, byte for byte, encoded a
+        page at a time (one encoder call per page instead of one per item); returns how many.
+
+        Memory stays at one page, however long the list.
+        """
+        count = 0
+        write = sys.stdout.write
+        for page in pages:
+            if not page:
+                continue
+            text = json.dumps(page, indent=2, ensure_ascii=False)  # "[\n  ...\n]"
+            write(("[\n  " if not count else ",\n  ") + text[4:-2])
+            count += len(page)
+        write("\n]\n" if count else "[]\n")
+        sys.stdout.flush()
+        return count
+
     def ids(self, ids: Iterable[str]) -> None:
         for ident in ids:
             sys.stdout.write(f"{ident}\n")

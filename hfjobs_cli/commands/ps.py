@@ -118,17 +118,20 @@ def ps(
     if watch:
         _watch(out, fetch, lambda jobs: _rows(client, jobs, wide=wide, human=True), wide, interval)
         return
-    if out.mode == "json":  # streamed: memory stays at one page, however many jobs
+    if out.mode == "json":  # the API's objects, a page at a time: memory stays at one page
         cut = []
 
-        def raws():
-            for count, job in enumerate(client.list_jobs(ns, stages=stages, labels=labels)):
-                if limit and count == limit:
+        def pages():
+            shown = 0
+            for page in client.list_job_pages(ns, stages=stages, labels=labels):
+                if limit and shown + len(page) > limit:
                     cut.append(True)
+                    yield page[: limit - shown]
                     return
-                yield job.raw
+                shown += len(page)
+                yield page
 
-        out.json_stream(raws())
+        out.json_pages(pages())
         if cut:
             out.hint(f"Showing the {limit} newest; use --limit 0 to see all")
         return

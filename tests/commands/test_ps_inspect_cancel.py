@@ -228,3 +228,38 @@ def test_on_a_narrow_terminal_ids_and_stages_stay_whole(cli, api, logged_in, mon
     assert "\t" not in out  # a table for people, not tab-separated lines
     row = out.splitlines()[1]
     assert row.startswith(job["id"] + " ") and "RUNNING" in row and "…" in row
+
+
+@pytest.mark.parametrize("limit", ["0", "4", "5", "100"])
+def test_ps_json_is_byte_for_byte_the_indented_array(cli, api, logged_in, limit):
+    """Encoded a page at a time, the array is exactly what one json.dumps of every object
+    (indent 2, characters as they are) prints: pages with a job another stage or label than
+    asked (dropped here too), an empty page, escapes and non-ASCII text."""
+    odd = make_job(stage="RUNNING", labels={"team": "ml", "note": 'é "q" \\ \n ✓'})
+    odd["nested"] = {"list": [1, 2.5, None, True, {"a": []}], "empty": {}, "unicode": "\u2713"}
+    pages = [
+        [
+            make_job(stage="RUNNING", labels={"team": "ml"}),
+            make_job(stage="ERROR", labels={"team": "ml"}),
+        ],
+        [],
+        [odd, make_job(stage="RUNNING", labels={"team": "infra"})],
+        [make_job(stage="SCHEDULING", labels={"team": "ml"}) for _ in range(3)],
+    ]
+    for i, page in enumerate(pages):
+        link = {"Link": f'<{JOBS}?cursor={i + 1}>; rel="next"'} if i < len(pages) - 1 else {}
+        query = f"cursor={i}" if i else "stage=RUNNING&stage=SCHEDULING&label=team%3Dml"
+        api.get(JOBS, json=page, headers=link, match=[matchers.query_string_matcher(query)])
+    result = cli("ps", "--namespace", "alice", "-l", "team=ml", "--json", "--limit", limit)
+    assert result.exit_code == 0, result.stderr
+    shown = [
+        j
+        for p in pages
+        for j in p
+        if j["status"]["stage"] != "ERROR" and j["labels"]["team"] == "ml"
+    ]
+    if limit != "0":
+        shown = shown[: int(limit)]
+    assert result.stdout == json.dumps(shown, indent=2, ensure_ascii=False) + "\n"
+    assert ("--limit 0" in result.stderr) == (limit == "4")
+    api.assert_all_requests_are_fired = limit != "4"

@@ -43,10 +43,14 @@ JOB_CODE = (
 )
 MB = 1024.0
 
-# Budgets (issue 9). Each is a ratio hfjobs ÷ hf measured in the same run, or an absolute bound.
-STARTUP_MAX_RATIO = 1 / 3
+# Budgets (issues 9 and 19). Each is a ratio hfjobs ÷ hf or hfjobs ÷ floor measured in the
+# same run, or an absolute bound.
+STARTUP_MAX_RATIO = 0.10
 LOGS_MIN_RATIO = 2.0
+LOGS_MAX_TIME_RATIO = 0.18  # `logs ID` of 1,000,000 lines, wall time against hf's
 PS_MAX_RATIO = 1.0
+PS_JSON_MAX_FLOOR_RATIO = 1.10  # `ps -a --json --limit 0` against a plain page walk
+FLOOR = "floor"  # the name of the floor command in a measurement's rotation
 FLAT_MEMORY_MB = 3.0  # "within a few MB"
 RUN_MAX_DELAY = 0.5
 
@@ -237,12 +241,16 @@ def measure(
     tty: bool = False,
     check: Checker | None = None,
     label: str = "",
+    floor: list[str] | None = None,
 ) -> dict[str, list[Sample]]:
-    """Warm-up runs, then `runs` interleaved runs of each client; every run is checked."""
-    samples: dict[str, list[Sample]] = {name: [] for name in clients.names}
+    """Warm-up runs, then `runs` interleaved runs of each client (and of the `floor` command,
+    measured as one more client named FLOOR); every run is checked."""
+    names = [*clients.names, *([FLOOR] if floor else [])]
+    samples: dict[str, list[Sample]] = {name: [] for name in names}
     for i in range(warmup + runs):
-        for name in clients.names:
-            sample = run_once(clients.argv(name, *args_by_client[name]), env, tty=tty)
+        for name in names:
+            argv = floor if name == FLOOR else clients.argv(name, *args_by_client[name])
+            sample = run_once(argv, env, tty=tty)  # type: ignore[arg-type]
             if sample.timed_out:
                 raise Check(f"{name} {label}: timed out")
             if check is not None:
@@ -251,7 +259,7 @@ def measure(
                 samples[name].append(sample)
         log(
             f"  {label}: run {i + 1}/{warmup + runs} "
-            + ", ".join(f"{n} {samples[n][-1].wall:.3f}s" for n in clients.names if samples[n])
+            + ", ".join(f"{n} {samples[n][-1].wall:.3f}s" for n in names if samples[n])
         )
     return samples
 
@@ -308,11 +316,15 @@ class Report:
         no_ratio: bool = False,
         commands: dict[str, str] | None = None,
         note: str = "",
+        max_floor_ratio: float | None = None,
     ) -> None:
-        mine, theirs = values.get("hfjobs"), values.get("hf")
+        mine, theirs, floor = values.get("hfjobs"), values.get("hf"), values.get(FLOOR)
         if ratio is None and mine is not None and theirs and not no_ratio:
             ratio = mine / theirs
-        if met is None and ratio is not None:
+        floor_ratio = mine / floor if mine is not None and floor and not no_ratio else None
+        if met is None and max_floor_ratio is not None and floor_ratio is not None:
+            met = floor_ratio <= max_floor_ratio
+        elif met is None and ratio is not None:
             if max_ratio is not None:
                 met = ratio <= max_ratio
             elif min_ratio is not None:
@@ -325,6 +337,8 @@ class Report:
                 "hfjobs": mine,
                 "hf": theirs,
                 "ratio": ratio,
+                "floor": floor,
+                "floor_ratio": floor_ratio,
                 "budget": budget,
                 "met": met if budget else None,
                 "higher_is_better": higher_is_better,
@@ -334,14 +348,20 @@ class Report:
         )
 
     def markdown(self) -> str:
-        head = "| Case | Metric | hfjobs | hf jobs | hfjobs ÷ hf | Budget | Met |"
-        lines = [head, "|---|---|---:|---:|---:|---|---|"]
+        head = (
+            "| Case | Metric | hfjobs | hf jobs | hfjobs ÷ hf | floor | hfjobs ÷ floor "
+            "| Budget | Met |"
+        )
+        lines = [head, "|---|---|---:|---:|---:|---:|---:|---|---|"]
         for r in self.rows:
             met = {True: "yes", False: "**NO**", None: "n/a" if r["budget"] else ""}[r["met"]]
             ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "n/a"
+            floor = fmt(r["floor"], r["unit"]) if r["floor"] is not None else ""
+            floor_ratio = f"{r['floor_ratio']:.2f}" if r["floor_ratio"] is not None else ""
             lines.append(
                 f"| {r['case']} | {r['metric']} | {fmt(r['hfjobs'], r['unit'])} | "
-                f"{fmt(r['hf'], r['unit'])} | {ratio} | {r['budget']} | {met} |"
+                f"{fmt(r['hf'], r['unit'])} | {ratio} | {floor} | {floor_ratio} | "
+                f"{r['budget']} | {met} |"
             )
         return "\n".join(lines)
 
@@ -365,6 +385,7 @@ def fmt(value: float | None, unit: str) -> str:
 
 def bench_startup(clients: Clients, env: dict[str, str], runs: int, report: Report) -> None:
     log("start-up")
+    floor = [clients.python, "-c", "import typer"]  # what any typer-based answer costs first
     cases = [
         (
             "`--help`",
@@ -377,7 +398,7 @@ def bench_startup(clients: Clients, env: dict[str, str], runs: int, report: Repo
             "`ps --help`",
             ["ps", "--help"],
             ["ps", "--help"],
-            None,
+            STARTUP_MAX_RATIO,
             {"hfjobs": b"Usage: hfjobs ps", "hf": b"Usage: hf jobs ps"},
         ),
     ]
@@ -389,6 +410,7 @@ def bench_startup(clients: Clients, env: dict[str, str], runs: int, report: Repo
             runs=runs,
             check=expect(text=text),
             label=title,
+            floor=floor,
         )
         commands = {"hfjobs": " ".join(["hfjobs", *mine]), "hf": " ".join(["hf jobs", *theirs])}
         _startup_rows(report, title, samples, budget, commands)
@@ -404,12 +426,16 @@ def bench_startup(clients: Clients, env: dict[str, str], runs: int, report: Repo
         },
         "hf": {"_HF_COMPLETE": "bash_complete", "COMP_WORDS": "hf jobs sc", "COMP_CWORD": "2"},
     }
-    samples = {name: [] for name in clients.names}
+    names = [*clients.names, FLOOR]
+    samples = {name: [] for name in names}
     check = expect(text={"hfjobs": b"schedule", "hf": b"scheduled"})
     for i in range(1 + runs):
-        for name in clients.names:
-            prog = clients.hfjobs[:1] if name == "hfjobs" else clients.hf[:1]  # type: ignore[index]
-            sample = run_once(prog, {**env, **tab[name]})
+        for name in names:
+            if name == FLOOR:
+                sample = run_once(floor, env)
+            else:
+                prog = clients.hfjobs[:1] if name == "hfjobs" else clients.hf[:1]  # type: ignore[index]
+                sample = run_once(prog, {**env, **tab[name]})
             check(name, sample)
             if i:
                 samples[name].append(sample)
@@ -421,6 +447,7 @@ def bench_startup(clients: Clients, env: dict[str, str], runs: int, report: Repo
         + (" hfjobs" if n == "hfjobs" else " hf")
         for n in tab
     }
+    commands[FLOOR] = 'python -c "import typer"'
     _startup_rows(report, title, samples, STARTUP_MAX_RATIO, commands)
 
 
@@ -474,8 +501,11 @@ def bench_ps(
         ("`ps -a` piped (first 100 of 10,000)", ["ps", "-a"], False, first_100),
         ("`ps -a` on a terminal (first 100 of 10,000)", ["ps", "-a"], True, first_100),
     ]
+    # The floor of the JSON listing: a plain page walk printing the same bytes (floors.py).
+    walk = [clients.python, str(HERE / "floors.py"), "page-walk", env["HF_ENDPOINT"], USER, TOKEN]
     for title, args, tty, lines in cases:
         title = title.replace("10,000", f"{jobs:,}")
+        floor = walk if "--json" in args else None
         samples = measure(
             clients,
             {"hfjobs": args, "hf": args},
@@ -484,19 +514,33 @@ def bench_ps(
             tty=tty,
             check=expect(lines=lines),
             label=title,
+            floor=floor,
         )
+        if floor and {s.nbytes for s in samples[FLOOR]} != {s.nbytes for s in samples["hfjobs"]}:
+            raise Check(f"{title}: the page walk and hfjobs printed different JSON")
         st = {name: stats(s) for name, s in samples.items()}
         report.details[f"ps {title}"] = st
+        walls = {n: st[n]["wall_s"] for n in st}
         report.row(
             title,
             "wall time (median)",
             "s",
-            {n: st[n]["wall_s"] for n in st},
+            {n: w for n, w in walls.items() if n != FLOOR},
             budget=f"≤ {PS_MAX_RATIO:.2f}",
             max_ratio=PS_MAX_RATIO,
             commands=_commands(args, tty=tty),
         )
-        report.row(title, "peak RSS", "MB", {n: st[n]["peak_rss_mb"] for n in st})
+        if floor:
+            report.row(
+                title,
+                "wall time against a plain page walk",
+                "s",
+                {"hfjobs": walls["hfjobs"], FLOOR: walls[FLOOR]},
+                budget=f"≤ {PS_JSON_MAX_FLOOR_RATIO:.2f} × floor",
+                max_floor_ratio=PS_JSON_MAX_FLOOR_RATIO,
+                commands={FLOOR: "python benchmarks/floors.py page-walk ENDPOINT alice TOKEN"},
+            )
+        report.row(title, "peak RSS", "MB", {n: st[n]["peak_rss_mb"] for n in st if n != FLOOR})
     # Memory: one page plus the rows shown. `ps -a --json` shows 100 jobs whether the namespace
     # has 10,000 or 1,000, so its peak must not depend on the total.
     by_ns = {}
@@ -555,7 +599,9 @@ def bench_logs(
         by_size: dict[int, dict[str, list[Sample]]] = {}
         for n in (small, big):
             args = ["logs", *flag, log_job_id(n)]
-            lines = {"hfjobs": n, "hf": n}
+            lines = {"hfjobs": n, "hf": n, FLOOR: n}
+            # The floor: a minimal SSE reader of the same stream (floors.py), for the big log.
+            sse = [clients.python, str(HERE / "floors.py"), "sse", env["HF_ENDPOINT"], USER]
             by_size[n] = measure(
                 clients,
                 {"hfjobs": args, "hf": args},
@@ -563,13 +609,28 @@ def bench_logs(
                 runs=runs,
                 check=expect(lines=lines),
                 label=f"{name} {n:,} lines",
+                floor=[*sse, log_job_id(n), TOKEN] if n == big and not follow else None,
             )
         st = {n: {c: stats(s) for c, s in v.items()} for n, v in by_size.items()}
         report.details[name] = {f"{n} lines": v for n, v in st.items()}
         title = f"`{name} ID` ({big:,} lines)"
-        walls = {c: st[big][c]["wall_s"] for c in clients.names}
-        report.row(title, "wall time (median)", "s", walls)
-        rate = {c: big / w for c, w in walls.items()}
+        walls = {c: st[big][c]["wall_s"] for c in st[big]}
+        if follow:
+            report.row(title, "wall time (median)", "s", walls)
+        else:
+            report.row(
+                title,
+                "wall time (median)",
+                "s",
+                walls,
+                budget=f"≤ {LOGS_MAX_TIME_RATIO:.2f}",
+                max_ratio=LOGS_MAX_TIME_RATIO,
+                commands={
+                    **_commands(["logs", log_job_id(big)]),
+                    FLOOR: "python benchmarks/floors.py sse ENDPOINT alice ID TOKEN",
+                },
+            )
+        rate = {c: big / w for c, w in walls.items() if c != FLOOR}
         report.row(
             title,
             "lines per second",

@@ -215,7 +215,7 @@ class AppContext:
                 code=ExitCode.UNREACHABLE,
             ) from exc
         if not info.already_running:
-            self.output.info(f"Started the local emulator at {info.url}")
+            self.output.info(f"Started the local emulator at {info.url} ({info.runtime} runtime)")
         return info.url, info.token
 
     def namespace(self, flag_value: str | None = None) -> str:

@@ -3,6 +3,7 @@ boundary with `api` (responses stubs that fail on unknown and on unused requests
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -13,6 +14,11 @@ import responses
 from tests.payloads import ENDPOINT, TOKEN
 
 TOKEN_PATTERNS = [TOKEN]
+
+# An emulator that `--local` starts runs jobs as processes, even where podman or docker answers
+# (CI installs podman; the container runtimes have their own tests). Set at import too, for the
+# module-scoped fixtures that build their environment before `isolate` runs.
+os.environ["HFJOBS_EMULATOR_RUNTIME"] = "process"
 
 
 @dataclass
@@ -45,6 +51,7 @@ def isolate(tmp_path, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.setenv("_TYPER_FORCE_DISABLE_TERMINAL", "1")
     monkeypatch.setenv("NETRC", str(tmp_path / "netrc"))
+    monkeypatch.setenv("HFJOBS_EMULATOR_RUNTIME", "process")
     # Retries and reconnects must not slow the suite: no real sleeping in the API layer.
     monkeypatch.setattr("hfjobs_cli.api.http._sleep", lambda s: None)
     monkeypatch.setattr("hfjobs_cli.api.logs._sleep", lambda s: None)

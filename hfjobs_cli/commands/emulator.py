@@ -34,18 +34,20 @@ DataDirOpt = Annotated[
     ),
 ]
 RuntimeOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--runtime",
         metavar="RUNTIME",
-        help="auto (docker when an engine answers, else process), process or docker.",
+        help="auto (docker when its engine answers, else podman, else process), process, docker "
+        "or podman [default: $HFJOBS_EMULATOR_RUNTIME, else auto].",
+        show_default=False,
     ),
 ]
 
 
-def _check_runtime(runtime: str) -> str:
-    if runtime not in ("auto", "process", "docker"):
-        raise UsageError(f"Invalid --runtime '{runtime}': use auto, process or docker")
+def _check_runtime(runtime: str | None) -> str | None:
+    if runtime is not None and runtime not in ("auto", "process", "docker", "podman"):
+        raise UsageError(f"Invalid --runtime '{runtime}': use auto, process, docker or podman")
     return runtime
 
 
@@ -70,7 +72,7 @@ def serve(
         typer.Option("--port", min=0, max=65535, metavar="PORT", help="Port; 0 picks a free one."),
     ] = 0,
     data_dir: DataDirOpt = None,
-    runtime: RuntimeOpt = "auto",
+    runtime: RuntimeOpt = None,
 ) -> None:
     """Serve the Jobs API in the foreground until Ctrl-C or SIGTERM.
 
@@ -117,7 +119,7 @@ def serve(
 def start(
     ctx: typer.Context,
     data_dir: DataDirOpt = None,
-    runtime: RuntimeOpt = "auto",
+    runtime: RuntimeOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Start the emulator in the background (or report the one already running).
@@ -137,7 +139,7 @@ def start(
     elif info.already_running:
         out.info(f"The emulator is already running at {info.url} (pid {info.pid})")
     else:
-        out.result(f"Emulator started at {info.url} (pid {info.pid})")
+        out.result(f"Emulator started at {info.url} (pid {info.pid}, {info.runtime} runtime)")
         out.hint('Point any client at it: eval "$(hfjobs emulator env)"')
 
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from hfjobs_cli.emulator import control
+from hfjobs_cli.emulator.control import RUNTIMES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,7 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--data-dir", default=None, help="state folder (default: the user data folder)"
     )
-    serve.add_argument("--runtime", choices=("auto", "process", "docker"), default="auto")
+    serve.add_argument("--runtime", choices=RUNTIMES, default=None)
     serve.add_argument(
         "--keepalive", type=float, default=15.0, help="seconds between SSE keep-alives"
     )
@@ -33,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--data-dir", default=None)
         if name == "start":
-            cmd.add_argument("--runtime", choices=("auto", "process", "docker"), default="auto")
+            cmd.add_argument("--runtime", choices=RUNTIMES, default=None)
     return parser
 
 

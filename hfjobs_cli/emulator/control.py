@@ -35,6 +35,15 @@ class EmulatorInfo:
     data_dir: Path
     jobs_running: int
     already_running: bool = False
+    runtime: str | None = None  # process, docker or podman, as the running emulator reports it
+
+
+RUNTIMES = ("auto", "process", "docker", "podman")
+
+
+def choose_runtime(runtime: str | None) -> str:
+    """The runtime asked for, else `$HFJOBS_EMULATOR_RUNTIME`, else `auto`."""
+    return runtime or os.environ.get("HFJOBS_EMULATOR_RUNTIME") or "auto"
 
 
 def default_data_dir() -> Path:
@@ -64,7 +73,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 0,
     data_dir: Path | str | None = None,
-    runtime: str = "auto",
+    runtime: str | None = None,
     keepalive: float = 15.0,
     scheduling_delay: float = 0.5,
     on_ready: Callable[[str, str], None] | None = None,
@@ -89,12 +98,15 @@ def serve(
     folder = private_dir(_resolve(data_dir))
     lock = _lock_serving(folder)
     try:
-        app = Emulator(folder, runtime, keepalive=keepalive, scheduling_delay=scheduling_delay)
+        app = Emulator(
+            folder, choose_runtime(runtime), keepalive=keepalive, scheduling_delay=scheduling_delay
+        )
         try:
             server = EmulatorServer((host.strip("[]"), port), app, quiet=quiet)
         except BaseException:
             app.close()
             raise
+        sys.stderr.write(f"hfjobs emulator: jobs run with the {app.runtime.name} runtime\n")
         _run(app, server, folder, on_ready)
     finally:
         os.close(lock)
@@ -235,6 +247,7 @@ def status(data_dir: Path | str | None = None) -> EmulatorInfo | None:
         pid=pid,
         data_dir=folder,
         jobs_running=int(health.get("jobsRunning", 0)),
+        runtime=health.get("runtime"),
     )
 
 
@@ -246,7 +259,9 @@ _LAUNCHER = (
 )
 
 
-def start_background(data_dir: Path | str | None = None, runtime: str = "auto") -> EmulatorInfo:
+def start_background(
+    data_dir: Path | str | None = None, runtime: str | None = None
+) -> EmulatorInfo:
     """Start a detached emulator for this data folder, or return the one already running.
 
     The emulator is a grandchild in its own session, with stdin and stdout on /dev/null and
@@ -255,6 +270,7 @@ def start_background(data_dir: Path | str | None = None, runtime: str = "auto") 
     """
     from hfjobs_cli.emulator.util import private_dir
 
+    runtime = choose_runtime(runtime)
     folder = private_dir(_resolve(data_dir))
     fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
     try:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from hfjobs_cli.emulator.containers import LaunchRefused
 from hfjobs_cli.emulator.errors import ApiError
 from hfjobs_cli.emulator.logstore import LogHub, pump
 from hfjobs_cli.emulator.runtime import Runtime, exit_message, kill_group, process_start_time
@@ -115,7 +116,7 @@ class JobManager:
                 and process_start_time(row["pid"]) == row["pid_start"]
             ):
                 kill_group(row["pid"])
-            if row["runtime"] == "docker" and row["runtime"] == self.runtime.name:
+            if row["runtime"] != "process" and row["runtime"] == self.runtime.name:
                 self.runtime.cleanup(row["id"])
             self.set_stage(row["id"], "ERROR", STOPPED_MESSAGE)
         return len(rows)
@@ -161,7 +162,12 @@ class _Runner(threading.Thread):
         if self.wake.wait(m.scheduling_delay):
             return  # canceled (or the emulator stopped) before it started: the stage is already set
         workdir = private_dir(m.work / self.job_id)
-        plan = m.runtime.plan(self.job_id, self.spec, self.secrets, workdir)
+        try:
+            plan = m.runtime.plan(self.job_id, self.spec, self.secrets, workdir)
+        except LaunchRefused as exc:  # e.g. a GPU flavor or a volume this machine cannot give
+            log.append([str(exc)])
+            m.set_stage(self.job_id, "ERROR", str(exc))
+            return
         now = time.time()
         started_line = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%S")
         log.append([f"===== Job started at {started_line} ====="])
@@ -223,7 +229,7 @@ class _Runner(threading.Thread):
         for pipe in (proc.stdout, proc.stderr):
             if pipe is not None and not any(r.is_alive() for r in readers):
                 pipe.close()
-        if self.m.runtime.name == "docker" and self.stop_reason is not None:
+        if self.m.runtime.name != "process" and self.stop_reason is not None:
             m.runtime.cleanup(self.job_id)
         if proc.returncode == 0:
             m.set_stage(self.job_id, "COMPLETED", None)

@@ -55,6 +55,8 @@ def health(req: Request) -> dict[str, Any]:
         "version": __version__,
         "pid": os.getpid(),
         "runtime": app.runtime.name,
+        # What this runtime really does beyond recording (the client warns about the rest).
+        "features": [] if app.runtime.name == "process" else ["volumes", "expose"],
         "jobsRunning": app.jobs.running_count(),
     }
 

@@ -40,6 +40,7 @@ def local_env(tmp_path_factory):
         HFJOBS_CACHE_DIR=str(home / "cache"),
         HF_HOME=str(home / "hf"),
         HFJOBS_STREAM_TIMEOUT="10",
+        HFJOBS_EMULATOR_RUNTIME="process",  # python:3.12 is not in podman's local images
     )
     yield env
     subprocess.run([HFJOBS, "emulator", "stop"], capture_output=True, env=env, timeout=30)

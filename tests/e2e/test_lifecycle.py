@@ -149,6 +149,8 @@ def test_local_flag_starts_an_emulator_in_the_background(tmp_path):
     """The README's first example, with nothing but the package installed."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HFJOBS_"))}
     env.update(HFJOBS_DATA_DIR=str(tmp_path / "data"), HFJOBS_CONFIG_DIR=str(tmp_path / "cfg"))
+    # Where podman answers (CI), `auto` would run python:3.12 in it, and no registry is reachable.
+    env["HFJOBS_EMULATOR_RUNTIME"] = "process"
     try:
         # capture_output: a background emulator holding our pipes would hang this call
         result = subprocess.run([HFJOBS, "--local", "run", PY, "python", "-c", "print('hello from a job')"],

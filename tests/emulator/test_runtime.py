@@ -1,4 +1,4 @@
-"""Runtime unit tests, in-process: the job runner with the process runtime, and the docker argv."""
+"""Runtime unit tests, in-process: the job runner with the process runtime, the container argv."""
 
 from __future__ import annotations
 
@@ -12,16 +12,10 @@ from pathlib import Path
 import pytest
 
 from hfjobs_cli.emulator import jobs as jobs_module
+from hfjobs_cli.emulator.containers import ContainerRuntime, space_image
 from hfjobs_cli.emulator.jobs import JobManager
 from hfjobs_cli.emulator.logstore import LogHub, stream
-from hfjobs_cli.emulator.runtime import (
-    DockerRuntime,
-    ProcessRuntime,
-    docker_argv,
-    exit_message,
-    select_runtime,
-    space_image,
-)
+from hfjobs_cli.emulator.runtime import ProcessRuntime, exit_message, select_runtime
 from hfjobs_cli.emulator.store import TERMINAL_STAGES, Store
 from hfjobs_cli.emulator.util import private_dir
 
@@ -67,7 +61,6 @@ def wait(manager: JobManager, job_id: str, stages=TERMINAL_STAGES, timeout: floa
 
 
 def log_lines(manager: JobManager, job_id: str) -> list[str]:
-    import json
 
     body = b"".join(stream(manager.logs.get(job_id), None, 1.0, manager.stopping)).decode()
     return [json.loads(b[6:])["data"] for b in body.split("\n\n") if b][1:]
@@ -106,7 +99,6 @@ def test_environment_is_small_plus_env_secrets_and_job_id(manager, monkeypatch):
     assert (
         wait(manager, job)["stage"] == "COMPLETED"
     )  # `python` resolves even if only python3 exists
-    import json
 
     env = json.loads(log_lines(manager, job)[0])
     assert env["PLAIN"] == "p" and env["SECRET"] == "v" and env["JOB_ID"] == job
@@ -142,7 +134,6 @@ def test_cancel_escalates_to_sigkill_when_sigterm_is_ignored(manager, monkeypatc
 
 def log_pid(manager, job_id) -> int | None:
     text = manager.logs.path(job_id).read_text()
-    import json
 
     events = [json.loads(b[6:])["data"] for b in text.split("\n\n") if b]
     return int(events[1]) if len(events) > 1 else None
@@ -189,29 +180,26 @@ def test_shutdown_marks_running_jobs_error(tmp_path):
     store.close()
 
 
-def test_docker_argv_keeps_values_out_of_argv():
+def test_container_run_args_keep_values_out_of_argv(tmp_path):
     spec = {
         **SPEC,
         "command": ["python", "-c", "print(1)"],
         "expose": {"ports": [8000], "portsPublic": []},
     }
-    argv = docker_argv(
-        "0123456789abcdef01234567", spec, ["HF_TOKEN", "MODE", "JOB_ID"], docker="/usr/bin/docker"
-    )
-    assert argv == [
-        "/usr/bin/docker",
-        "run",
-        "--rm",
-        "--name",
-        "hfjobs-0123456789abcdef01234567",
+    runtime = ContainerRuntime("docker", binary="/usr/bin/docker")
+    cpus = str(min(2, os.cpu_count() or 2))
+    args = runtime.run_args("0123456789abcdef01234567", spec, ["HF_TOKEN", "MODE"], tmp_path)
+    assert args == [
         "--label",
         "hfjobs.job-id=0123456789abcdef01234567",
+        "--cpus",
+        cpus,
+        "--memory",
+        str(16 * 10**9),
         "-e",
         "HF_TOKEN",
         "-e",
         "MODE",
-        "-e",
-        "JOB_ID",
         "-p",
         "127.0.0.1:8000:8000",
         "python:3.12",
@@ -221,11 +209,18 @@ def test_docker_argv_keeps_values_out_of_argv():
     ]
 
 
-def test_docker_plan_passes_secrets_through_the_environment(tmp_path):
-    runtime = DockerRuntime(docker="/usr/bin/docker")
+def test_container_plan_passes_secrets_through_the_environment(tmp_path):
+    runtime = ContainerRuntime("podman", binary="/usr/bin/podman")
     spec = {**SPEC, "command": ["env"], "environment": {"MODE": "x"}}
     plan = runtime.plan("ab" * 12, spec, {"HF_TOKEN": "hf_secret"}, tmp_path)
     assert "hf_secret" not in " ".join(plan.argv)
+    assert plan.argv[:5] == [
+        sys.executable,
+        "-m",
+        "hfjobs_cli.emulator.containers",
+        "/usr/bin/podman",
+        "hfjobs-" + "ab" * 12,
+    ]
     assert (
         plan.env["HF_TOKEN"] == "hf_secret"
         and plan.env["MODE"] == "x"
@@ -236,108 +231,47 @@ def test_docker_plan_passes_secrets_through_the_environment(tmp_path):
     ]
 
 
-def test_space_jobs_use_the_space_image_in_docker():
+def test_space_jobs_use_the_space_image_in_a_container(tmp_path):
     assert space_image("lhoestq/DuckDB_app") == "registry.hf.space/lhoestq-duckdb-app:latest"
-    argv = docker_argv(
-        "ab" * 12, {**SPEC, "dockerImage": None, "spaceId": "a/b", "command": ["x"]}, []
+    runtime = ContainerRuntime("docker", binary="/usr/bin/docker")
+    args = runtime.run_args(
+        "ab" * 12, {**SPEC, "dockerImage": None, "spaceId": "a/b", "command": ["x"]}, [], tmp_path
     )
-    assert argv[-2:] == ["registry.hf.space/a-b:latest", "x"]
+    assert args[-2:] == ["registry.hf.space/a-b:latest", "x"]
 
 
-def test_runtime_selection(monkeypatch):
+def test_runtime_selection_prefers_docker_then_podman_then_process(monkeypatch):
     from hfjobs_cli.emulator import runtime
 
+    answering: set[str] = set()
+    monkeypatch.setattr(runtime.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(
+        runtime, "engine_answers", lambda binary: binary.rsplit("/", 1)[1] in answering
+    )
     assert isinstance(select_runtime("process"), ProcessRuntime)
-    monkeypatch.setattr(runtime, "docker_available", lambda timeout=3.0: False)
     assert isinstance(select_runtime("auto"), ProcessRuntime)
-    monkeypatch.setattr(runtime, "docker_available", lambda timeout=3.0: True)
-    monkeypatch.setattr(runtime.shutil, "which", lambda name: "/usr/bin/docker")
-    assert isinstance(select_runtime("auto"), DockerRuntime)
+    answering.add("podman")
+    assert select_runtime("auto").name == "podman"
+    answering.add("docker")
+    assert select_runtime("auto").name == "docker"
+    assert select_runtime("podman").name == "podman"
     with pytest.raises(ValueError):
-        select_runtime("podman")
+        select_runtime("lxc")
 
 
-def test_docker_available_is_false_without_an_engine(monkeypatch, tmp_path):
-    from hfjobs_cli.emulator import runtime
+def test_engine_answers_is_false_without_an_engine(tmp_path):
+    from hfjobs_cli.emulator.containers import engine_answers
 
     fake = tmp_path / "docker"
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
-    monkeypatch.setattr(runtime.shutil, "which", lambda name: str(fake))
-    assert runtime.docker_available() is False
+    assert engine_answers(str(fake)) is False
     fake.write_text("#!/bin/sh\nexit 0\n")
-    assert runtime.docker_available() is True
+    assert engine_answers(str(fake)) is True
+    assert engine_answers(None) is False
 
 
 def test_kill_group_ignores_dead_groups():
     from hfjobs_cli.emulator.runtime import kill_group
 
     assert kill_group(2**22 + 12345, signal.SIGTERM) is False
-
-
-FAKE_DOCKER = """#!{python}
-import json, os, sys
-args = sys.argv[1:]
-with open(os.environ["FAKE_DOCKER_LOG"], "a") as log:
-    log.write(json.dumps(args) + "\\n")
-if args[0] != "run":
-    sys.exit(0)
-keys, i = [], 1
-while args[i].startswith("-"):
-    if args[i] == "-e":
-        keys.append(args[i + 1])
-    i += 1 if args[i] == "--rm" else 2
-image, command = args[i], args[i + 1:]
-env = {{k: os.environ[k] for k in keys if k in os.environ}}
-env["PATH"] = os.environ["PATH"]
-os.execvpe(command[0], command, env)
-"""
-
-
-@pytest.fixture
-def docker_manager(tmp_path, monkeypatch):
-    fake = tmp_path / "docker"
-    fake.write_text(FAKE_DOCKER.format(python=sys.executable))
-    fake.chmod(0o755)
-    monkeypatch.setenv("FAKE_DOCKER_LOG", str(tmp_path / "docker.log"))
-    store = Store(tmp_path / "db.sqlite")
-    runtime = DockerRuntime(docker=str(fake))
-    m = JobManager(
-        store, LogHub(private_dir(tmp_path / "logs")), runtime, tmp_path, scheduling_delay=0
-    )
-    yield m, tmp_path / "docker.log"
-    m.shutdown(timeout=10)
-    store.close()
-
-
-def test_the_docker_runtime_runs_the_image_with_env_and_secrets_outside_argv(docker_manager):
-    manager, calls = docker_manager
-    code = "import os; print(os.environ['MODE'], os.environ['TOKEN'], os.environ['JOB_ID'])"
-    job = run(
-        manager,
-        ["python", "-c", code],
-        secrets={"TOKEN": "hf_dockersecret"},
-        environment={"MODE": "m"},
-    )
-    row = wait(manager, job)
-    assert row["stage"] == "COMPLETED" and row["runtime"] == "docker"
-    assert log_lines(manager, job) == [f"m hf_dockersecret {job}"]
-    argv = json.loads(calls.read_text().splitlines()[0])
-    assert argv[:4] == ["run", "--rm", "--name", f"hfjobs-{job}"] and "python:3.12" in argv
-    assert "hf_dockersecret" not in calls.read_text()
-
-
-def test_cancelling_a_docker_job_removes_its_container(docker_manager):
-    manager, calls = docker_manager
-    job = run(manager, ["sleep", "30"])
-    wait(manager, job, ("RUNNING",))
-    manager.cancel(job)
-    assert wait(manager, job)["stage"] == "CANCELED"
-    deadline = time.monotonic() + 10
-    while ["rm", "-f", f"hfjobs-{job}"] not in docker_calls(calls):
-        assert time.monotonic() < deadline, docker_calls(calls)
-        time.sleep(0.05)
-
-
-def docker_calls(path: Path) -> list[list[str]]:
-    return [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []

@@ -171,7 +171,8 @@ def run(client: Client, script: str, **spec) -> dict:
 
 def test_health_names_the_runtime(podman_emu, docker_emu):
     for emu, name in ((podman_emu, "podman"), (docker_emu, "docker")):
-        assert requests.get(f"{emu.url}/api/emulator/health", timeout=10).json()["runtime"] == name
+        health = requests.get(f"{emu.url}/api/emulator/health", timeout=10).json()
+        assert health["runtime"] == name and health["features"] == ["volumes", "expose"]
 
 
 def test_logs_stream_line_by_line_and_the_exit_code_comes_from_the_engine(engine_client):

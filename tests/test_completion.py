@@ -144,3 +144,23 @@ def test_completion_under_local_without_a_running_emulator_offers_nothing_and_st
     from hfjobs_cli.emulator import control
 
     assert control.status() is None
+
+
+@pytest.mark.parametrize(
+    "words,offered",
+    [
+        ("hfjobs run --fl", True),
+        ("hfjobs run python:3.12 --fl", False),
+        ("hfjobs run -d python:3.12 python --fl", False),
+        ("hfjobs schedule run @daily --fl", True),
+        ("hfjobs schedule run @daily python:3.12 --fl", False),
+        ("hfjobs uv run --wi", True),
+        ("hfjobs uv run train.py --wi", False),
+    ],
+)
+def test_after_image_the_options_belong_to_the_job(cli, words, offered):
+    """Parsing stops at IMAGE (or SCRIPT): Tab must not offer `--flavor` where it would be the
+    job's own argument."""
+    out = complete(cli, words, shell="bash").split()
+    expected = "--with" if "uv" in words else "--flavor"
+    assert (expected in out) is offered, out

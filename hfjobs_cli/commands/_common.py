@@ -19,6 +19,28 @@ def app_context(ctx: typer.Context) -> AppContext:
     return obj
 
 
+def reject_option_word(ctx: typer.Context, word: str | None, *, before: str) -> None:
+    """An option typed before IMAGE (or SCRIPT) that parsing passed through as a positional:
+    `--flavr` gets "did you mean --flavor?" rather than a guess about where options go."""
+    if not word or not word.startswith("-") or word == "-":
+        return
+    import difflib
+
+    from hfjobs_cli.errors import UsageError
+
+    names = sorted(
+        {
+            name
+            for param in ctx.command.params
+            for name in (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ()))
+            if name.startswith("--")
+        }
+    )
+    guess = difflib.get_close_matches(word.split("=", 1)[0], names, n=1, cutoff=0.6)
+    hint = f"Did you mean {guess[0]}?" if guess else f"Options go before {before}"
+    raise UsageError(f"No such option: {word}", hint=hint)
+
+
 def stage_exit_code(stage: str) -> int:
     """0 for COMPLETED, 3 for CANCELED/DELETED, 1 for ERROR or anything else final."""
     if stage == "COMPLETED":

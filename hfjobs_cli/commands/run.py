@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from hfjobs_cli import completion
 from hfjobs_cli.commands._attach import start_job
-from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands._common import app_context, reject_option_word
 from hfjobs_cli.commands._spec import SpecOptions, build_spec, masked, show_dry_run
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt, YesOpt
 
 RUN_CONTEXT = {"allow_interspersed_args": False, "ignore_unknown_options": True}
+
+
+class StopsAtImage(TyperCommand):
+    """Tab after IMAGE (or SCRIPT) offers none of our options: from there on, the words are
+    the job's, as parsing treats them (`hfjobs run python:3.12 --fl<Tab>` is the job's `--fl`)."""
+
+    boundary = "image"
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        if incomplete.startswith("-") and ctx.params.get(self.boundary) is not None:
+            return []
+        return super().shell_complete(ctx, incomplete)
+
+
+class StopsAtScript(StopsAtImage):
+    boundary = "script"
+
 
 ImageArg = Annotated[
     str | None,
@@ -281,6 +299,7 @@ def run(
     """
     app = app_context(ctx)
     app.set_output(json=json, quiet=quiet)
+    reject_option_word(ctx, image, before="IMAGE")
     opts = spec_options(
         image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
         attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public, ssh=ssh,
@@ -308,4 +327,4 @@ def run(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("run", context_settings=RUN_CONTEXT)(run)
+    app.command("run", cls=StopsAtImage, context_settings=RUN_CONTEXT)(run)

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from hfjobs_cli.commands._attach import start_job
-from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands._common import app_context, reject_option_word
 from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run
 from hfjobs_cli.commands.run import (
     RUN_CONTEXT,
@@ -27,6 +27,7 @@ from hfjobs_cli.commands.run import (
     NameOpt,
     SecretsFileOpt,
     SecretsOpt,
+    StopsAtScript,
     TimeoutOpt,
     VolumeOpt,
     guard_cost,
@@ -84,7 +85,7 @@ def script_settings(path: Path):
     return jobfile.from_script_header(text, str(path))
 
 
-@uv_app.command("run", context_settings=RUN_CONTEXT)
+@uv_app.command("run", cls=StopsAtScript, context_settings=RUN_CONTEXT)
 def uv_run(
     ctx: typer.Context,
     script: Annotated[
@@ -153,8 +154,7 @@ def uv_run(
     """
     app = app_context(ctx)
     app.set_output(json=json, quiet=quiet)
-    if script.startswith("-"):
-        raise UsageError(f"No such option: {script}", hint="Options go before SCRIPT")
+    reject_option_word(ctx, script, before="SCRIPT")
     args = list(script_args or [])
     if args[:1] == ["--"]:
         args = args[1:]

@@ -372,3 +372,24 @@ def test_network_failure_exits_6(cli, logged_in):
     assert result.exit_code == 6
     assert "Could not reach hub.test" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args,hint",
+    [
+        (["run", "--flavr", "t4-small", "python:3.12", "ls"], "Hint: Did you mean --flavor?"),
+        (["run", "--detatch", "python:3.12", "ls"], "Hint: Did you mean --detach?"),
+        (["run", "--zzzz", "python:3.12", "ls"], "Hint: Options go before IMAGE"),
+        (["uv", "run", "--wth", "torch", "x.py"], "Hint: Did you mean --with?"),
+        (["schedule", "run", "--suspnd", "@daily", "python:3.12", "ls"], "Hint: Did you mean --suspend?"),
+        (["schedule", "run", "@daily", "--flavr", "x", "python:3.12", "ls"], "Hint: Did you mean --flavor?"),
+    ],
+)  # fmt: skip
+def test_a_mistyped_option_before_image_gets_did_you_mean(cli, api, logged_in, args, hint):
+    """Parsing stops at IMAGE, so `--flavr` arrives as IMAGE: it is named, with the closest
+    option, and nothing is sent."""
+    result = cli(*args)
+    assert result.exit_code == 2
+    word = next(a for a in args if a.startswith("--"))
+    assert result.stderr.splitlines()[0] == f"Error: No such option: {word}"
+    assert hint in result.stderr.splitlines()

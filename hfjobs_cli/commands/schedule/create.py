@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperCommand
 
 from hfjobs_cli import completion, cron, hints
-from hfjobs_cli.commands._common import app_context
+from hfjobs_cli.commands._common import app_context, reject_option_word
 from hfjobs_cli.commands._emulator_gaps import warn_emulator_gaps
 from hfjobs_cli.commands._hardware import launch_summary
 from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run
@@ -28,6 +28,7 @@ from hfjobs_cli.commands.run import (
     NameOpt,
     SecretsFileOpt,
     SecretsOpt,
+    StopsAtImage,
     TimeoutOpt,
     VolumeOpt,
     spec_options,
@@ -47,7 +48,7 @@ def _suffix(seq: list[str], of: list[str]) -> bool:
     return not seq or of[-len(seq) :] == seq
 
 
-class ScheduleRunCommand(TyperCommand):
+class ScheduleRunCommand(StopsAtImage):
     """Accept options between SCHEDULE and IMAGE too: `schedule run '@daily' --flavor X IMAGE`.
 
     Parsing stops at the first positional (everything after IMAGE belongs to the job), which
@@ -133,8 +134,8 @@ def schedule_run(
     """
     app = app_context(ctx)
     out = app.set_output(json=json, quiet=quiet)
-    if schedule.startswith("-"):  # an unknown option, passed through as a positional
-        raise UsageError(f"No such option: {schedule}", hint="See `hfjobs schedule run --help`")
+    reject_option_word(ctx, schedule, before="IMAGE")  # passed through as a positional
+    reject_option_word(ctx, image, before="IMAGE")
     schedule = cron.validate(schedule)
     opts = spec_options(
         image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,

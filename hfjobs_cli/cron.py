@@ -108,10 +108,22 @@ def resolve_zone(name: str | None) -> tzinfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(
-            f"Unknown time zone '{name}'",
-            hint="Use an IANA name such as UTC, Europe/Paris or America/New_York",
-        ) from None
+        hint = "Use an IANA name such as UTC, Europe/Paris or America/New_York"
+        if not _has_zone_database():
+            hint = "This system has no time zone database: install the `tzdata` package (pip install tzdata)"
+        raise UsageError(f"Unknown time zone '{name}'", hint=hint) from None
+
+
+def _has_zone_database() -> bool:
+    """Whether any IANA zone can be found: the system's files or the `tzdata` package (which
+    hfjobs requires on Windows, where there are no system files)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo("Europe/Paris")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 # -- description in words ------------------------------------------------------------------

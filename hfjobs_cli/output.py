@@ -64,10 +64,13 @@ def is_interactive(stream: Any) -> bool:
 
 
 def configure_streams() -> None:
-    """Make stdout and stderr unable to fail on a character: UTF-8 where they are not a console
-    (pipes, files, CI logs, Git Bash; Windows would pick cp1252 there), and on a console the
-    characters it cannot show are replaced. Called once, before anything is written."""
-    for stream in (sys.stdout, sys.stderr):
+    """Make the standard streams independent of the platform's legacy encodings.
+
+    stdout and stderr cannot fail on a character: UTF-8 where they are not a console (pipes,
+    files, CI logs, Git Bash; Windows would pick cp1252 there), and on a console what it cannot
+    show is replaced. stdin, when it is not a console (`--env-file -`, a job file), is read as
+    UTF-8 too. Called once, before anything is read or written."""
+    for stream in (sys.stdout, sys.stderr, sys.stdin):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:  # not a text stream (pythonw, a test's stand-in)
             continue
@@ -76,7 +79,10 @@ def configure_streams() -> None:
         except (OSError, ValueError):
             console = False
         try:
-            if console:
+            if stream is sys.stdin:
+                if not console:
+                    reconfigure(encoding="utf-8")
+            elif console:
                 reconfigure(errors="replace")
             else:
                 reconfigure(encoding="utf-8", errors="replace")

@@ -124,7 +124,10 @@ def read_env_file(
 
     if path == "-":
         name = "<stdin>"
-        text = sys.stdin.read() if stdin_text is None else stdin_text
+        try:
+            text = sys.stdin.read() if stdin_text is None else stdin_text
+        except UnicodeDecodeError:
+            raise UsageError(f"{option} -: stdin is not UTF-8 text") from None
     else:
         name = path
         file = Path(path)

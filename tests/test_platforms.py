@@ -79,12 +79,13 @@ def test_a_console_keeps_its_encoding_and_replaces_what_it_cannot_show(monkeypat
 
 
 def _run_child(
-    *args: str, code: str = WINDOWS_TEXT_STDOUT, **env: str
+    *args: str, code: str = WINDOWS_TEXT_STDOUT, input: bytes | None = None, **env: str
 ) -> subprocess.CompletedProcess:
     import os
 
     return subprocess.run(
         [sys.executable, "-c", code, *args],
+        input=input,
         capture_output=True,
         env={**os.environ, **env},
         cwd=ROOT,
@@ -230,3 +231,156 @@ def test_uv_run_quotes_every_value_of_a_local_scripts_shell_line(cli, tmp_path):
     words = shlex.split(body["command"][2].split("&& exec ", 1)[1])
     assert words == ["uv", "run", *args, "--python", "3.12 ;", "$d/train.py", "$@"]
     assert body["command"][3:] == ["uv-run", "a b"]
+
+
+# -- emulator env for each shell ---------------------------------------------------------------
+
+
+@pytest.fixture
+def running_emulator(monkeypatch):
+    from types import SimpleNamespace
+
+    from hfjobs_cli.emulator import control
+
+    info = SimpleNamespace(url="http://127.0.0.1:8765", token="hfjobs_local_it's")
+    monkeypatch.setattr(control, "status", lambda data_dir=None: info)
+    return info
+
+
+def test_emulator_env_for_posix_shells_is_evaluated_by_bash(cli, running_emulator):
+    result = cli("emulator", "env", "--shell", "posix")
+    assert result.exit_code == 0, result.stderr
+    shown = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'eval "$1" && printf "%s\\n" "$HF_ENDPOINT" "$HF_TOKEN"',
+            "-",
+            result.stdout,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
+    assert shown == f"{running_emulator.url}\n{running_emulator.token}\n"
+
+
+def test_emulator_env_for_powershell_and_cmd(cli, running_emulator):
+    # No PowerShell or cmd here: the lines are checked against each shell's quoting rules
+    # (PowerShell: a single-quoted string doubles its quotes; cmd: `set "NAME=value"`).
+    powershell = cli("emulator", "env", "--shell", "powershell").stdout
+    assert powershell == (
+        "$Env:HF_ENDPOINT = 'http://127.0.0.1:8765'\n$Env:HF_TOKEN = 'hfjobs_local_it''s'\n"
+    )
+    cmd = cli("emulator", "env", "--shell", "cmd").stdout
+    assert cmd == 'set "HF_ENDPOINT=http://127.0.0.1:8765"\nset "HF_TOKEN=hfjobs_local_it\'s"\n'
+    bad = cli("emulator", "env", "--shell", "tcsh")
+    assert bad.exit_code == 2 and "posix, powershell or cmd" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("platform", "environ", "shell"),
+    [
+        ("linux", {}, "posix"),
+        ("darwin", {"PSModulePath": r"C:\Users\ann\Documents\PowerShell\Modules"}, "posix"),
+        ("win32", {"MSYSTEM": "MINGW64", "USERPROFILE": r"C:\Users\ann"}, "posix"),  # Git Bash
+        (
+            "win32",
+            {
+                "USERPROFILE": r"C:\Users\ann",
+                "PSModulePath": r"C:\Users\ann\Documents\WindowsPowerShell\Modules;C:\Program Files\WindowsPowerShell\Modules",
+            },
+            "powershell",
+        ),
+        (
+            "win32",
+            {
+                "USERPROFILE": r"C:\Users\ann",
+                "PSModulePath": r"C:\Program Files\WindowsPowerShell\Modules",
+            },
+            "cmd",
+        ),
+    ],
+)
+def test_emulator_env_detects_the_shell(platform, environ, shell):
+    from hfjobs_cli.commands.emulator import detect_shell
+
+    assert detect_shell(environ, platform) == shell
+
+
+def test_emulator_env_without_shell_uses_the_detected_one(cli, running_emulator, monkeypatch):
+    monkeypatch.setattr("hfjobs_cli.commands.emulator.detect_shell", lambda: "powershell")
+    assert cli("emulator", "env").stdout.startswith("$Env:HF_ENDPOINT = ")
+
+
+# -- stdin and time zones ------------------------------------------------------------------------
+
+PLAIN = "import sys; from hfjobs_cli.main import main; raise SystemExit(main(sys.argv[1:]))"
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])  # PowerShell pipes may add a BOM
+def test_env_file_from_stdin_is_read_as_utf8_whatever_the_locale(bom):
+    import json
+
+    text = "GREETING=" + TEXT + "\n"
+    for option in ("--env-file", "--secrets-file"):
+        result = _run_child(
+            "run", "--dry-run", "--json", option, "-", "python:3.12", "true",
+            code=PLAIN, input=bom + text.encode(), PYTHONIOENCODING="cp1252",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr.decode()
+        body = json.loads(result.stdout.decode("utf-8"))
+        if option == "--env-file":
+            assert body["environment"] == {"GREETING": TEXT}
+        else:
+            assert body["secrets"] == {"GREETING": "***"}
+
+
+def test_env_file_from_stdin_that_is_not_utf8_is_a_usage_error():
+    result = _run_child(
+        "run", "--dry-run", "--env-file", "-", "python:3.12", "true",
+        code=PLAIN, input="GREETING=café\n".encode("cp1252"),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert b"--env-file -: stdin is not UTF-8 text" in result.stderr
+
+
+NO_SYSTEM_ZONES = "import os, zoneinfo; assert not any(map(os.listdir, zoneinfo.TZPATH)); " + PLAIN
+
+
+def test_time_zones_work_without_a_system_database(tmp_path):
+    """Windows has no /usr/share/zoneinfo: zoneinfo falls back to the tzdata package."""
+    empty = tmp_path / "no-zoneinfo"
+    empty.mkdir()
+    result = _run_child(
+        "schedule", "next", "--tz", "Europe/Paris", "-n", "1", "0 9 1 7 *",
+        code=NO_SYSTEM_ZONES, PYTHONTZPATH=str(empty),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    header, row = result.stdout.decode().splitlines()[:2]
+    assert header.split("\t")[1] == "EUROPE/PARIS"
+    assert row.split("\t")[1].endswith("T11:00:00+02:00")  # 09:00 UTC in July, summer time
+
+
+def test_without_any_time_zone_database_the_hint_names_tzdata(tmp_path):
+    empty = tmp_path / "no-zoneinfo"
+    empty.mkdir()
+    code = "import sys; sys.modules['tzdata'] = None; " + NO_SYSTEM_ZONES
+    result = _run_child(
+        "schedule", "next", "--tz", "Europe/Paris", "0 9 * * *", code=code, PYTHONTZPATH=str(empty)
+    )
+    assert result.returncode == 2
+    assert b"Unknown time zone 'Europe/Paris'" in result.stderr
+    assert b"install the `tzdata` package" in result.stderr
+
+
+def test_tzdata_is_required_on_windows():
+    from importlib.metadata import requires
+
+    from packaging.requirements import Requirement
+
+    required = [Requirement(r) for r in requires("hfjobs-cli") or []]
+    [tzdata] = [r for r in required if r.name == "tzdata" and "extra" not in str(r.marker)]
+    assert tzdata.marker.evaluate({"sys_platform": "win32"})
+    assert not tzdata.marker.evaluate({"sys_platform": "linux"})

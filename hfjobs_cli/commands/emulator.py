@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -51,8 +54,32 @@ def _check_runtime(runtime: str | None) -> str | None:
     return runtime
 
 
-def _exports(url: str, token: str) -> str:
-    return f"export HF_ENDPOINT={url}\nexport HF_TOKEN={token}\n"
+def _exports(url: str, token: str, shell: str = "posix") -> str:
+    """The lines that set HF_ENDPOINT and HF_TOKEN in `shell` (posix, powershell or cmd)."""
+    pairs = (("HF_ENDPOINT", url), ("HF_TOKEN", token))
+    if shell == "powershell":
+        return "".join(f"$Env:{k} = '{v.replace(chr(39), chr(39) * 2)}'\n" for k, v in pairs)
+    if shell == "cmd":
+        return "".join(f'set "{k}={v}"\n' for k, v in pairs)
+    return "".join(f"export {k}={shlex.quote(v)}\n" for k, v in pairs)
+
+
+ENV_SHELLS = ("posix", "powershell", "cmd")
+
+
+def detect_shell(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str:
+    """The shell `emulator env` writes for when --shell is not given: posix outside Windows
+    and in Git Bash, MSYS2 or Cygwin; on Windows PowerShell when PSModulePath holds a folder
+    of the user's (PowerShell adds one for its sessions), else cmd."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if platform != "win32" or environ.get("MSYSTEM") or environ.get("SHELL"):
+        return "posix"
+    home = environ.get("USERPROFILE", "").lower()
+    folders = environ.get("PSModulePath", "").lower().split(";")
+    if home and any(f.startswith(home) for f in folders):
+        return "powershell"
+    return "cmd"
 
 
 @emulator_app.command("serve")
@@ -196,21 +223,38 @@ def status(ctx: typer.Context, data_dir: DataDirOpt = None, json: JsonOpt = Fals
 
 
 @emulator_app.command("env")
-def env(ctx: typer.Context, data_dir: DataDirOpt = None) -> None:
-    """Print the `export` lines that point a client at the running emulator.
+def env(
+    ctx: typer.Context,
+    data_dir: DataDirOpt = None,
+    shell: Annotated[
+        str | None,
+        typer.Option(
+            "--shell",
+            metavar="SHELL",
+            help="posix, powershell or cmd (default: the shell this runs in, posix outside Windows).",
+            autocompletion=lambda incomplete: [s for s in ENV_SHELLS if s.startswith(incomplete)],
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Print the lines that point a client at the running emulator (HF_ENDPOINT, HF_TOKEN).
 
     Examples:
 
       eval "$(hfjobs emulator env)"
 
       eval "$(hfjobs emulator env)" && hf jobs ps -a
+
+      hfjobs emulator env --shell powershell | Invoke-Expression
     """
+    if shell is not None and shell not in ENV_SHELLS:
+        raise UsageError(f"Invalid --shell '{shell}': use posix, powershell or cmd")
     from hfjobs_cli.emulator import control
 
     info = control.status(data_dir)
     if info is None:
         raise CliError("The emulator is not running", hint="Start it with `hfjobs emulator start`")
-    sys.stdout.write(_exports(info.url, info.token))
+    sys.stdout.write(_exports(info.url, info.token, shell or detect_shell()))
     sys.stdout.flush()
 
 

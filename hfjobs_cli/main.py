@@ -66,6 +66,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "logout": ("auth", "Remove the token that `hfjobs login` saved."),
     "whoami": ("auth", "Show who the token belongs to, its organisations, and where the token came from."),
     "completion": ("completion_cmd", "Print the Tab-completion script for a shell; your rc files are left alone."),
+    "man": ("completion_cmd", "Print the hfjobs(1) man page, generated from the help of every command."),
     # groups: typer lists them after the commands
     "uv": ("uv", "Run Python scripts with uv (dependencies from PEP 723 headers or --with)."),
     "schedule": ("schedule", "Run jobs on a cron schedule: create, list, inspect, pause, trigger."),

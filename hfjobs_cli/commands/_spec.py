@@ -119,7 +119,7 @@ def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
     secrets = read_secrets(app, opts.secrets, opts.secrets_files, dry_run=opts.dry_run)
     named = [name for name in opts.file_secrets if name not in secrets]
     if named:  # a job file names secrets; their values come from here, like a bare -s NAME
-        fallbacks = _token_fallback() if "HF_TOKEN" in named else None
+        fallbacks = _token_fallback(app, dry_run=opts.dry_run) if "HF_TOKEN" in named else None
         for name in named:
             try:
                 secrets.update(

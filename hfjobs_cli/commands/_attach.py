@@ -50,8 +50,10 @@ def follow_to_end(
     timestamps: bool = False,
     logs_to_stderr: bool = False,
     wait_scheduling: bool = True,
+    keep=None,
 ) -> Job:
-    """Stream the job's log until it is final and return the final job."""
+    """Stream the job's log until it is final and return the final job. `keep`, when
+    given, chooses the lines to print (`logs --since/--until/--grep`)."""
     from hfjobs_cli.api.logs import Follower, wait_not_scheduling
 
     out = app.output
@@ -75,6 +77,10 @@ def follow_to_end(
             on_reconnect=lambda message: out.info(f"({message})") if out.interactive else None,
         )
         for batch in follower:
+            if keep is not None:
+                batch = [event for event in batch if keep(event)]
+                if not batch:
+                    continue
             print_batch(app, batch, timestamps=timestamps, to_stderr=logs_to_stderr)
     except KeyboardInterrupt:
         out.warn(f"Detached: job {ref} keeps running (it was not cancelled)")

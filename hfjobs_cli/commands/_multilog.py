@@ -153,7 +153,10 @@ def follow_many(
                 continue
             target = targets[index]
             if kind == "lines":
-                _print(app, payload, tags[index], target, json_lines, timestamps, to_stderr, keep)
+                print_lines(
+                    app, payload, tags[index], target,
+                    timestamps=timestamps, to_stderr=to_stderr, keep=keep,
+                )  # fmt: skip
             elif kind == "note":
                 if out.interactive:
                     out.info(f"({target.ref}: {payload})")
@@ -172,7 +175,18 @@ def follow_many(
     return worst_exit_code(codes), finals
 
 
-def _print(app, batch, prefix, target, json_lines, timestamps, to_stderr, keep) -> None:
+def print_lines(
+    app: AppContext,
+    batch: list[LogEvent],
+    prefix: str,
+    target: Target,
+    *,
+    timestamps: bool = False,
+    to_stderr: bool = False,
+    keep: Callable[[LogEvent], bool] | None = None,
+) -> None:
+    """One job's lines behind its tag (`--json`: objects that name the job)."""
+    json_lines = app.output.mode == "json" and not to_stderr
     if keep is not None:
         batch = [e for e in batch if keep(e)]
         if not batch:

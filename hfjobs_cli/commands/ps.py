@@ -63,6 +63,23 @@ def ps(
     limit: Annotated[
         int, typer.Option("--limit", min=0, metavar="N", help="Show at most N jobs; 0 for all.")
     ] = 100,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DURATION|TIME",
+            help="Only jobs created since: 24h back, or an RFC 3339 time.",
+            show_default=False,
+        ),
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            metavar="created|duration|stage",
+            help="Order: newest first, longest running first, or by stage.",
+        ),
+    ] = "created",
     wide: Annotated[
         bool, typer.Option("--wide", help="Add FLAVOR and COST columns; show every column whole.")
     ] = False,
@@ -93,6 +110,8 @@ def ps(
       hfjobs ps -a --status error --limit 20
 
       hfjobs ps -q -l team=ml | xargs hfjobs cancel
+
+      hfjobs ps -a --since 24h --sort duration
     """
     app = app_context(ctx)
     out = app.set_output(json=json, quiet=quiet, no_trunc=no_trunc or wide)
@@ -107,16 +126,39 @@ def ps(
         raise UsageError(
             "--watch needs a terminal", hint=f"In scripts, use `{command('wait')} ID...` or --json"
         )
+    if sort not in SORTS:
+        raise UsageError(f"Invalid --sort '{sort}': use created, duration or stage")
+    cutoff = None
+    if since is not None:
+        from hfjobs_cli.parsing import parse_since
+
+        cutoff = parse_since(since)
     client = app.client(token)
     ns = app.namespace(namespace)
 
-    def fetch() -> tuple[list, bool]:
+    def listed():
         jobs_iter = client.list_jobs(ns, stages=stages, labels=labels)
+        if cutoff is None:
+            return jobs_iter
+        from itertools import takewhile
+
+        # newest first: the first job older than --since ends the walk
+        return takewhile(lambda j: j.created_at is None or j.created_at >= cutoff, jobs_iter)
+
+    def fetch() -> tuple[list, bool]:
+        jobs_iter = listed()
         jobs = list(islice(jobs_iter, limit + 1)) if limit else list(jobs_iter)
-        return jobs[:limit] if limit else jobs, bool(limit) and len(jobs) > limit
+        shown = jobs[:limit] if limit else jobs
+        return SORTS[sort](shown), bool(limit) and len(jobs) > limit
 
     if watch:
         _watch(out, fetch, lambda jobs: _rows(client, jobs, wide=wide, human=True), wide, interval)
+        return
+    if out.mode == "json" and (sort != "created" or cutoff is not None):
+        jobs, truncated = fetch()
+        out.json([job.raw for job in jobs])
+        if truncated:
+            out.hint(f"Showing the {limit} newest; use --limit 0 to see all")
         return
     if out.mode == "json":  # the API's objects, a page at a time: memory stays at one page
         cut = []
@@ -149,6 +191,19 @@ def ps(
         out.table(_columns(wide), rows, styles={5: [STAGE_STYLES.get(job.stage) for job in jobs]})
     if truncated:
         out.hint(f"Showing the {limit} newest; use --limit 0 to see all")
+
+
+def _by_duration(jobs: list) -> list:
+    return sorted(jobs, key=lambda j: -(j.running_seconds() or 0.0))
+
+
+def _by_stage(jobs: list) -> list:
+    order = {stage: i for i, stage in enumerate(STAGE_ORDER)}
+    return sorted(jobs, key=lambda j: order.get(j.stage, len(order)))
+
+
+STAGE_ORDER = ("RUNNING", "SCHEDULING", "ERROR", "CANCELED", "DELETED", "COMPLETED")
+SORTS = {"created": list, "duration": _by_duration, "stage": _by_stage}
 
 
 def _columns(wide: bool) -> tuple[str, ...]:

@@ -145,3 +145,21 @@ def test_cost_by_label_table(cli, api, logged_in):
 def test_cost_bad_input(cli, api, args, message):
     result = cli("cost", *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_each_create_of_a_sweep_is_sent_once_after_an_ambiguous_failure(cli, api, logged_in):
+    """The first POST times out after it was sent: the job is looked up by its request id
+    and found, so it is not sent again; the sweep goes on with the next job."""
+    import requests
+
+    api.get(HARDWARE, json=PRICES)
+    first, second = make_job(), make_job(id="6650a1b2c3d4e5f60718293b")
+    api.post(JOBS, body=requests.exceptions.ReadTimeout("read timed out"))
+    api.get(JOBS, json=[{**first, "labels": {"hfjobs-request-id": "rid0"}}])
+    api.post(JOBS, json=second)
+    result = cli(
+        "run", "-d", "-q", "--namespace", "alice", "--matrix", "x=1,2", "ubuntu", "echo", "{x}"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split() == [first["id"], second["id"]]
+    assert len([c for c in api.calls if c.request.method == "POST"]) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import sys
 from collections.abc import Mapping
@@ -256,6 +257,89 @@ def env(
         raise CliError("The emulator is not running", hint="Start it with `hfjobs emulator start`")
     sys.stdout.write(_exports(info.url, info.token, shell or detect_shell()))
     sys.stdout.flush()
+
+
+@emulator_app.command("open")
+def open_pages(
+    ctx: typer.Context,
+    job: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[JOB]",
+            help="A job id (or NAMESPACE/ID) to land on its page; default: the jobs list.",
+            show_default=False,
+        ),
+    ] = None,
+    print_only: Annotated[
+        bool,
+        typer.Option("--print", help="Print the sign-in link instead of opening a browser."),
+    ] = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Open the emulator's pages (jobs, logs, scheduled jobs, webhooks) in a browser.
+
+    The pages show logs, so they are private: this asks the running emulator for a sign-in
+    link that works once (within 5 minutes) and sets a cookie in the browser that opens it.
+    Off a terminal, or with --print, the link is printed instead.
+
+    Examples:
+
+      hfjobs emulator open
+
+      hfjobs emulator open --print
+    """
+    from hfjobs_cli.emulator import control
+
+    out = app_context(ctx).output
+    info = control.status(data_dir)
+    if info is None:
+        raise CliError("The emulator is not running", hint="Start it with `hfjobs emulator start`")
+    target = "/jobs/local"
+    if job:
+        namespace, _, job_id = job.rpartition("/")
+        if not re.fullmatch(r"[0-9a-f]{24}", job_id) or "/" in namespace:
+            raise UsageError(f"Invalid job {job!r}: expected a job id or NAMESPACE/ID")
+        target = f"/jobs/{namespace or 'local'}/{job_id}"
+    url = _page_login_url(info.url, info.token, target)
+    if not print_only and out.stdout_is_terminal():
+        import webbrowser
+
+        if webbrowser.open(url):
+            out.info("Opened the emulator's pages in your browser")
+            return
+    sys.stdout.write(url + "\n")
+    sys.stdout.flush()
+    out.hint("Open it in a browser: it works once, within 5 minutes")
+
+
+def _page_login_url(base: str, token: str, target: str) -> str:
+    """`POST /api/emulator/page-login` with the emulator's token: a one-time sign-in URL."""
+    import http.client
+    import json as jsonlib
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    try:
+        connection = http.client.HTTPConnection(parts.netloc, timeout=10)
+        try:
+            connection.request(
+                "POST",
+                "/api/emulator/page-login",
+                body=jsonlib.dumps({"next": target}),
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            )
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        if response.status != 200:
+            raise CliError(f"The emulator refused a sign-in link (HTTP {response.status})")
+        return str(jsonlib.loads(body)["url"])
+    except (OSError, ValueError, KeyError, http.client.HTTPException) as exc:
+        raise CliError(
+            f"Could not get a sign-in link from the emulator at {base}: {exc}",
+            code=ExitCode.UNREACHABLE,
+        ) from None
 
 
 def _info_json(info) -> dict:

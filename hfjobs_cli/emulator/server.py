@@ -37,6 +37,15 @@ class Response:
 
 
 @dataclass
+class Page:
+    """An HTML page (or another non-JSON body: set Content-Type in headers)."""
+
+    status: int
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Request:
     method: str
     path: str
@@ -76,9 +85,9 @@ def route(method: str, pattern: str, handler: Handler, public: bool = False) -> 
 
 
 def _routes() -> list[Route]:
-    from hfjobs_cli.emulator import routes_jobs, routes_scheduled, routes_webhooks
+    from hfjobs_cli.emulator import pages, routes_jobs, routes_scheduled, routes_webhooks
 
-    return [*routes_jobs.ROUTES, *routes_scheduled.ROUTES, *routes_webhooks.ROUTES]
+    return [*routes_jobs.ROUTES, *routes_scheduled.ROUTES, *routes_webhooks.ROUTES, *pages.ROUTES]
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -184,6 +193,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return
         if isinstance(result, Stream):
             self._send_stream(result, request_id)
+        elif isinstance(result, Page):
+            self._send_page(result, request_id)
         elif isinstance(result, Response):
             self._send_json(result.status, result.body, request_id, result.headers)
         else:
@@ -225,6 +236,26 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.send_header("X-Request-Id", request_id)
         for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except OSError:
+            self.close_connection = True
+
+    def _send_page(self, page: Page, request_id: str) -> None:
+        data = page.body.encode()
+        headers = {
+            "Content-Type": "text/html; charset=utf-8",
+            "Cache-Control": "no-store",
+            "X-Frame-Options": "DENY",
+            "Referrer-Policy": "no-referrer",
+            **page.headers,
+        }
+        self.send_response(page.status)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-Request-Id", request_id)
+        for key, value in headers.items():
             self.send_header(key, value)
         self.end_headers()
         try:

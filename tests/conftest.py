@@ -7,6 +7,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import responses
@@ -14,6 +15,66 @@ import responses
 from tests.payloads import ENDPOINT, TOKEN
 
 TOKEN_PATTERNS = [TOKEN]
+TESTS = Path(__file__).resolve().parent
+
+
+def normalise_newlines(text: str) -> str:
+    """Text that went through a text stream, with the platform's line end (`\\r\\n` on Windows)
+    turned back into `\\n`, so tests compare exact output on every platform. A no-op where the
+    line end is `\\n`: a `\\r` that hfjobs writes itself is never hidden here."""
+    return text.replace(os.linesep, "\n") if os.linesep != "\n" else text
+
+
+# -- platform markers ------------------------------------------------------------------------
+# `posix`: needs Linux or macOS (the emulator runs jobs as POSIX process groups; the fault and
+# end-to-end tests start children with POSIX signals). Given here by folder, so test modules
+# need no edit; a test elsewhere says it with @pytest.mark.posix. `linux`: reads /proc, found
+# in the test's source or in a module-level helper it calls, so the marker follows the code.
+# Windows CI runs `-m "not posix"`, macOS `-m "not linux"`: what cannot run is deselected in
+# the open instead of passing without checking anything.
+POSIX_FOLDERS = ("emulator", "e2e", "faults")
+_PROC = re.compile(r"""["']/proc\b""")
+
+
+def pytest_collection_modifyitems(config, items):
+    import inspect
+
+    helpers: dict[object, set[str]] = {}
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        parts = path.relative_to(TESTS).parts if path.is_relative_to(TESTS) else ()
+        if parts and parts[0] in POSIX_FOLDERS:
+            item.add_marker(pytest.mark.posix)
+        module = getattr(item, "module", None)
+        function = getattr(item, "function", None)
+        if module is None or function is None:
+            continue
+        if module not in helpers:
+            helpers[module] = {
+                name
+                for name, value in vars(module).items()
+                if inspect.isfunction(value)
+                and not name.startswith("test_")
+                and value.__module__ == module.__name__
+                and _PROC.search(_source(value))
+            }
+        source = _source(function)
+        if _PROC.search(source) or any(re.search(rf"\b{h}\(", source) for h in helpers[module]):
+            item.add_marker(pytest.mark.linux)
+        if item.get_closest_marker("containers"):  # podman and runc: Linux only
+            item.add_marker(pytest.mark.linux)
+        if item.get_closest_marker("linux"):
+            item.add_marker(pytest.mark.posix)
+
+
+def _source(function) -> str:
+    import inspect
+
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+
 
 # An emulator that `--local` starts runs jobs as processes, even where podman or docker answers
 # (CI installs podman; the container runtimes have their own tests). Set at import too, for the
@@ -78,8 +139,8 @@ def cli(monkeypatch):
                 code = exc.code if isinstance(exc.code, int) else 0
             sys.stdout.flush()
             sys.stderr.flush()
-            stdout = out.getvalue().decode("utf-8", "replace")
-            stderr = err.getvalue().decode("utf-8", "replace")
+            stdout = normalise_newlines(out.getvalue().decode("utf-8", "replace"))
+            stderr = normalise_newlines(err.getvalue().decode("utf-8", "replace"))
         for secret in TOKEN_PATTERNS:
             assert secret not in stdout, f"token leaked to stdout: {stdout!r}"
             assert secret not in stderr, f"token leaked to stderr: {stderr!r}"

@@ -18,10 +18,6 @@ import pytest
 
 from tests.faults.server import FaultServer, Stream, child_env, finish, log_lines
 
-pytestmark = pytest.mark.skipif(
-    not hasattr(signal, "pthread_sigmask"), reason="simulates Windows with POSIX signal masks"
-)
-
 WINDOWS_LIKE = """
 import signal, sys, threading
 # Started before the mask: this thread takes SIGINT (as Windows' console thread takes Ctrl-C)

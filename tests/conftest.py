@@ -29,7 +29,8 @@ def normalise_newlines(text: str) -> str:
 # `posix`: needs Linux or macOS (the emulator runs jobs as POSIX process groups; the fault and
 # end-to-end tests start children with POSIX signals). Given here by folder, so test modules
 # need no edit; a test elsewhere says it with @pytest.mark.posix. `linux`: reads /proc, found
-# in the test's source or in a module-level helper it calls, so the marker follows the code.
+# in the test's source or in a module-level helper it calls, so the marker follows the code;
+# or needs what .ci/run installs on Debian (`containers`: podman and runc; `browser`: chromium).
 # Windows CI runs `-m "not posix"`, macOS `-m "not linux"`: what cannot run is deselected in
 # the open instead of passing without checking anything.
 POSIX_FOLDERS = ("emulator", "e2e", "faults")
@@ -61,8 +62,8 @@ def pytest_collection_modifyitems(config, items):
         source = _source(function)
         if _PROC.search(source) or any(re.search(rf"\b{h}\(", source) for h in helpers[module]):
             item.add_marker(pytest.mark.linux)
-        if item.get_closest_marker("containers"):  # podman and runc: Linux only
-            item.add_marker(pytest.mark.linux)
+        if item.get_closest_marker("containers") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.linux)  # podman, runc, chromium: what .ci/run installs
         if item.get_closest_marker("linux"):
             item.add_marker(pytest.mark.posix)
 

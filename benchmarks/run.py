@@ -287,10 +287,12 @@ def med(values: list[float]) -> float:
 def stats(samples: list[Sample]) -> dict[str, Any]:
     return {
         "wall_s": med([s.wall for s in samples]),
+        "cpu_s": med([s.cpu for s in samples]),
         "peak_rss_mb": med([s.maxrss_kb / MB for s in samples]),
         "lines": samples[0].lines,
         "bytes": samples[0].nbytes,
         "runs_wall_s": [round(s.wall, 4) for s in samples],
+        "runs_cpu_s": [round(s.cpu, 4) for s in samples],
         "runs_peak_rss_mb": [round(s.maxrss_kb / MB, 1) for s in samples],
     }
 
@@ -468,6 +470,8 @@ def _startup_rows(
         max_ratio=budget,
         commands=commands,
     )
+    cpu = {name: stats(s)["cpu_s"] for name, s in samples.items()}
+    report.row(title, "CPU time (median)", "s", cpu)
     rss = {name: stats(s)["peak_rss_mb"] for name, s in samples.items()}
     report.row(title, "peak RSS", "MB", rss)
     report.details[f"startup {title}"] = {name: stats(s) for name, s in samples.items()}
@@ -530,6 +534,7 @@ def bench_ps(
             max_ratio=PS_MAX_RATIO,
             commands=_commands(args, tty=tty),
         )
+        report.row(title, "CPU time (median)", "s", {n: st[n]["cpu_s"] for n in st})
         if floor:
             report.row(
                 title,
@@ -630,6 +635,7 @@ def bench_logs(
                     FLOOR: "python benchmarks/floors.py sse ENDPOINT alice ID TOKEN",
                 },
             )
+        report.row(title, "CPU time (median)", "s", {c: st[big][c]["cpu_s"] for c in st[big]})
         rate = {c: big / w for c, w in walls.items() if c != FLOOR}
         report.row(
             title,

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from json.encoder import encode_basestring as _json_str
 from typing import Any
 
 STAGE_STYLES = {
@@ -88,6 +89,67 @@ def configure_streams() -> None:
                 reconfigure(encoding="utf-8", errors="replace")
         except (OSError, ValueError, LookupError):
             pass
+
+
+def indented_json(value: Any) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, byte for byte, two to three times
+    faster for decoded JSON: the standard library's encoder runs in Python (its C encoder
+    cannot indent) and yields every token. Values decoded JSON does not hold (keys that are
+    not strings, NaN, other types) are left to `json.dumps`."""
+    try:
+        return _indented(value, "\n")
+    except (_NotJson, TypeError):
+        return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class _NotJson(Exception):
+    pass
+
+
+def _indented(value: Any, newline: str) -> str:
+    kind = type(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        return (
+            "{"
+            + inner
+            + ("," + inner).join(
+                [
+                    _json_str(k) + ": " + (_json_str(v) if type(v) is str else _indented(v, inner))
+                    for k, v in value.items()
+                ]
+            )
+            + newline
+            + "}"
+        )
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        return (
+            "["
+            + inner
+            + ("," + inner).join(
+                [_json_str(v) if type(v) is str else _indented(v, inner) for v in value]
+            )
+            + newline
+            + "]"
+        )
+    if kind is str:
+        return _json_str(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and value - value == 0:  # finite: NaN and infinities are json.dumps's
+        return float.__repr__(value)
+    raise _NotJson
 
 
 class Output:
@@ -168,7 +230,7 @@ class Output:
         for page in pages:
             if not page:
                 continue
-            text = json.dumps(page, indent=2, ensure_ascii=False)  # "[\n  ...\n]"
+            text = indented_json(page)  # "[\n  ...\n]"
             write(("[\n  " if not count else ",\n  ") + text[4:-2])
             count += len(page)
         write("\n]\n" if count else "[]\n")

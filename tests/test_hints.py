@@ -44,12 +44,15 @@ def test_words_are_quoted_for_a_shell():
 
 
 def test_the_root_command_records_local(cli, monkeypatch):
-    """`--local` and HFJOBS_LOCAL=1 both reach the hints; a later plain run forgets them."""
-    cli("--local", "hardware", "--help")
+    """`--local` and HFJOBS_LOCAL=1 both reach the hints; a later plain run forgets them.
+
+    `config get` runs the root command (a `--help` is answered by the fast path, which does not).
+    """
+    cli("--local", "config", "get", "flavor")
     assert hints.global_options() == ["--local"]
     monkeypatch.setenv("HFJOBS_LOCAL", "1")
-    cli("hardware", "--help")
+    cli("config", "get", "flavor")
     assert hints.global_options() == ["--local"]
     monkeypatch.delenv("HFJOBS_LOCAL")
-    cli("hardware", "--help")
+    cli("config", "get", "flavor")
     assert hints.global_options() == []

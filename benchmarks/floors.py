@@ -6,9 +6,10 @@
 * `page-walk`: a plain `requests.Session` walk of `GET /api/jobs/NAMESPACE` following
   `Link: rel="next"`, each page decoded and written as the same indented JSON array that
   `hfjobs ps -a --json --limit 0` prints (one `json.dumps` per page); nothing else.
-* `sse`: a minimal reader of `GET .../logs`: chunks as they come, split into lines, each
-  `data: ` line decoded with `json.loads`, the `===== Job started` banner left out (tested per
-  chunk), the lines of a chunk written in one write.
+* `sse`: a minimal reader of `GET .../logs`: chunks as they come, split into lines, the
+  `data: ` payloads of a chunk decoded with one `json.loads` (of them joined as an array),
+  the `===== Job started` banner left out (tested per chunk), the lines of a chunk written in
+  one write.
 
 The third floor, start-up, is `python -c "import typer"`: what any typer-based answer costs
 before it does anything (run.py runs it directly). Each prints what hfjobs prints for the
@@ -55,7 +56,8 @@ def sse(endpoint: str, namespace: str, job_id: str, token: str) -> int:
             data = rest + chunk
             lines = data.split(b"\n")
             rest = lines.pop()
-            out = [loads(line[6:])["data"] for line in lines if line.startswith(b"data: ")]
+            payloads = [line[6:] for line in lines if line.startswith(b"data: ")]
+            out = [event["data"] for event in loads(b"[" + b",".join(payloads) + b"]")]
             if b"===== Job started" in data:
                 out = [text for text in out if not text.startswith("===== Job started")]
             if out:

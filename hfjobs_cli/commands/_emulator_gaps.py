@@ -1,9 +1,10 @@
 """What the local emulator cannot do for a job, said in one line before the job starts.
 
-Under `--local` the client asks the emulator which runtime it uses (`GET /api/emulator/health`,
-public) and compares the spec with what that runtime does: the process runtime runs the
-command on this machine (so `uv` must be installed here), has no SSH server and no port proxy;
-no runtime enforces volumes or private networks. Each gap is named with the way out.
+Under `--local` the client asks the emulator which runtime it uses and what it supports
+(`GET /api/emulator/health`, public: `runtime` and `features`) and compares the spec with it:
+the process runtime runs the command on this machine (so `uv` must be installed here); SSH,
+exposed ports and volumes work only where the runtime lists them; no runtime isolates private
+networks. Each gap is named with the way out.
 """
 
 from __future__ import annotations
@@ -41,23 +42,22 @@ def gaps(runtime: str, spec: dict[str, Any], features: list[str] | None = None) 
     features = features or []
     found = []
     command = [*spec.get("command", []), *spec.get("arguments", [])]
-    if runtime == "process":
-        if uses_uv(command) and not uv_installed():
-            found.append(
-                "the emulator's process runtime runs the job's `uv` on this machine, and uv is "
-                "not installed here: `pip install uv` (or start Docker, and the emulator runs "
-                "the image)"
-            )
-        if spec.get("ssh", {}).get("enabled") and "ssh" not in features:
-            found.append(
-                "--ssh: the emulator's process runtime has no SSH server, so `hfjobs ssh` "
-                "cannot connect; run the job on Hugging Face (without --local) to use SSH"
-            )
-        if spec.get("expose") and "expose" not in features:
-            found.append(
-                "--expose: the emulator's process runtime has no port proxy; the job's ports "
-                "are reachable only on this machine, at localhost:PORT"
-            )
+    if runtime == "process" and uses_uv(command) and not uv_installed():
+        found.append(
+            "the emulator's process runtime runs the job's `uv` on this machine, and uv is "
+            "not installed here: `pip install uv` (or start Docker, and the emulator runs "
+            "the image)"
+        )
+    if spec.get("ssh", {}).get("enabled") and "ssh" not in features:
+        found.append(
+            f"--ssh: the emulator's {runtime} runtime has no SSH server, so `hfjobs ssh` "
+            "cannot connect; run the job on Hugging Face (without --local) to use SSH"
+        )
+    if spec.get("expose") and "expose" not in features:
+        found.append(
+            f"--expose: the emulator's {runtime} runtime has no port proxy; the job's ports "
+            "are reachable only on this machine, at localhost:PORT"
+        )
     if spec.get("volumes") and "volumes" not in features:
         found.append(
             "-v/--volume: the emulator records volumes but mounts nothing; the job will not "

@@ -262,6 +262,7 @@ def test_emulator_env_for_posix_shells_is_evaluated_by_bash(cli, running_emulato
     assert shown == f"{running_emulator.url}\n{running_emulator.token}\n"
 
 
+@pytest.mark.posix  # the emulator (natively on Windows: WSL, see README)
 def test_emulator_env_for_powershell_and_cmd(cli, running_emulator):
     # No PowerShell or cmd here: the lines are checked against each shell's quoting rules
     # (PowerShell: a single-quoted string doubles its quotes; cmd: `set "NAME=value"`).
@@ -305,6 +306,7 @@ def test_emulator_env_detects_the_shell(platform, environ, shell):
     assert detect_shell(environ, platform) == shell
 
 
+@pytest.mark.posix  # the emulator (natively on Windows: WSL, see README)
 def test_emulator_env_without_shell_uses_the_detected_one(cli, running_emulator, monkeypatch):
     monkeypatch.setattr("hfjobs_cli.commands.emulator.detect_shell", lambda: "powershell")
     assert cli("emulator", "env").stdout.startswith("$Env:HF_ENDPOINT = ")

@@ -282,12 +282,12 @@ def wait_not_scheduling(
 ) -> Job:
     """Poll the job while it is SCHEDULING; return it once it is not.
 
-    The first polls come quickly (a job often leaves SCHEDULING within a second), then at the
-    Hub's 2 s cadence. `on_status` is called with the last job every half second in between,
+    The first polls come quickly (a job often leaves SCHEDULING within a second, and at once on
+    the local emulator), then at the Hub's 2 s cadence. `on_status` is called with the last job every half second in between,
     so a spinner's elapsed time keeps moving.
     """
     pause = sleep or _sleep
-    waits = [0.5, 0.5, 1.0]
+    waits = [0.05, 0.1, 0.35, 0.5, 1.0]
     while True:
         job = client.get_job(namespace, job_id)
         if on_status:

@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
         "--keepalive", type=float, default=15.0, help="seconds between SSE keep-alives"
     )
     serve.add_argument(
-        "--scheduling-delay", type=float, default=0.5, help="seconds a job waits in SCHEDULING"
+        "--scheduling-delay", type=float, default=0.0, help="seconds a job waits in SCHEDULING"
     )
     serve.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
     for name, text in (

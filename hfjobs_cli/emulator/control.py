@@ -75,7 +75,7 @@ def serve(
     data_dir: Path | str | None = None,
     runtime: str | None = None,
     keepalive: float = 15.0,
-    scheduling_delay: float = 0.5,
+    scheduling_delay: float = 0.0,
     on_ready: Callable[[str, str], None] | None = None,
     allow_remote: bool = False,
     quiet: bool = False,

@@ -170,3 +170,22 @@ def test_sse_final_event_without_blank_line_is_kept():
         e.data for b in iter_log_batches([b'data: {"data": "last", "timestamp": "t"}']) for e in b
     ]
     assert lines == ["last"]
+
+
+def test_a_scheduling_job_is_polled_quickly_first_then_at_the_hub_cadence():
+    from hfjobs_cli.api.logs import wait_not_scheduling
+
+    stages = ["SCHEDULING"] * 7 + ["RUNNING"]
+    calls: list[str] = []
+
+    class Jobs:
+        def get_job(self, namespace, job_id):
+            calls.append(job_id)
+            return Job.from_api(make_job(id=job_id, stage=stages[len(calls) - 1]))
+
+    slept: list[float] = []
+    job = wait_not_scheduling(Jobs(), "alice", "j1", sleep=slept.append)
+    assert job.stage == "RUNNING" and len(calls) == 8
+    # A job that leaves SCHEDULING at once (the local emulator) is seen within 0.05 s.
+    assert slept[:3] == [0.05, 0.1, 0.35]
+    assert sum(slept) == pytest.approx(0.05 + 0.1 + 0.35 + 0.5 + 1.0 + 2.0 + 2.0)

@@ -208,6 +208,8 @@ class AppContext:
 
         try:
             info = control.start_background()
+        except control.UnsupportedPlatform as exc:  # native Windows: one line, no hint
+            raise CliError(str(exc)) from None
         except Exception as exc:  # the emulator could not start: say why, in one line
             raise CliError(
                 f"Could not start the local emulator: {exc}",

@@ -154,13 +154,15 @@ def kill_orphaned_jobs(data_dir: Path) -> None:
     db = Path(data_dir) / "emulator.db"
     if not db.exists():
         return
-    from hfjobs_cli.emulator.runtime import kill_group, process_start_time
+    from hfjobs_cli.emulator.procs import JobProcesses, same_process
 
     with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as conn:
         try:
-            rows = conn.execute("SELECT pid, pid_start FROM jobs WHERE pid IS NOT NULL").fetchall()
+            rows = conn.execute(
+                "SELECT id, pid, pid_start FROM jobs WHERE pid IS NOT NULL AND stage IN"
+                " ('SCHEDULING', 'RUNNING')"
+            ).fetchall()
         except sqlite3.Error:
             return
-    for pid, started in rows:
-        if started and process_start_time(pid) == started:
-            kill_group(pid)
+    for job_id, pid, started in rows:
+        JobProcesses(job_id, pid if same_process(pid, started) else None).end(0, polite=False)

@@ -55,6 +55,17 @@ def _check_runtime(runtime: str | None) -> str | None:
     return runtime
 
 
+def _control():
+    """The emulator's control module, once the platform is known to run it (not native Windows)."""
+    from hfjobs_cli.emulator import control
+
+    try:
+        control.check_platform()
+    except control.UnsupportedPlatform as exc:
+        raise CliError(str(exc)) from None
+    return control
+
+
 def _exports(url: str, token: str, shell: str = "posix") -> str:
     """The lines that set HF_ENDPOINT and HF_TOKEN in `shell` (posix, powershell or cmd)."""
     pairs = (("HF_ENDPOINT", url), ("HF_TOKEN", token))
@@ -113,8 +124,7 @@ def serve(
 
       hfjobs emulator serve --data-dir ./emu-state --runtime process
     """
-    from hfjobs_cli.emulator import control
-
+    control = _control()
     out = app_context(ctx).output
     _check_runtime(runtime)
     allow_remote = host is not None and not control.is_loopback(host)
@@ -158,8 +168,7 @@ def start(
 
       eval "$(hfjobs emulator env)" && hf jobs ps
     """
-    from hfjobs_cli.emulator import control
-
+    control = _control()
     out = app_context(ctx).set_output(json=json)
     info = control.start_background(data_dir, runtime=_check_runtime(runtime))
     if out.mode == "json":
@@ -179,8 +188,7 @@ def stop(ctx: typer.Context, data_dir: DataDirOpt = None) -> None:
 
       hfjobs emulator stop
     """
-    from hfjobs_cli.emulator import control
-
+    control = _control()
     out = app_context(ctx).output
     info = control.stop(data_dir)
     if info is None:
@@ -199,8 +207,7 @@ def status(ctx: typer.Context, data_dir: DataDirOpt = None, json: JsonOpt = Fals
 
       hfjobs emulator status --json
     """
-    from hfjobs_cli.emulator import control
-
+    control = _control()
     out = app_context(ctx).set_output(json=json)
     info = control.status(data_dir)
     if out.mode == "json":
@@ -212,7 +219,7 @@ def status(ctx: typer.Context, data_dir: DataDirOpt = None, json: JsonOpt = Fals
         out.fields(
             "Emulator",
             [
-                ("Status", "running"),
+                ("Status", "running" if info.answering else "running, not answering (busy?)"),
                 ("URL", info.url),
                 ("PID", str(info.pid)),
                 ("Jobs running", str(info.jobs_running)),
@@ -250,8 +257,7 @@ def env(
     """
     if shell is not None and shell not in ENV_SHELLS:
         raise UsageError(f"Invalid --shell '{shell}': use posix, powershell or cmd")
-    from hfjobs_cli.emulator import control
-
+    control = _control()
     info = control.status(data_dir)
     if info is None:
         raise CliError("The emulator is not running", hint="Start it with `hfjobs emulator start`")
@@ -347,6 +353,7 @@ def _info_json(info) -> dict:
         "running": True,
         "url": info.url,
         "pid": info.pid,
+        "answering": info.answering,
         "jobsRunning": info.jobs_running,
         "dataDir": str(info.data_dir),
     }

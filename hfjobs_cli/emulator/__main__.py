@@ -45,6 +45,11 @@ def _print_exports(url: str, token: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        control.check_platform()
+    except control.UnsupportedPlatform as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.command == "serve":
         host = args.host or "127.0.0.1"
         if not control.is_loopback(host):

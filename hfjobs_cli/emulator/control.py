@@ -1,13 +1,18 @@
 """Start, find and stop the emulator: in the foreground (`serve`) or detached (`start_background`).
 
-A running emulator writes `emulator.json` (0600) in its data folder: its URL, pid and the path of
-its token file (never the token itself). `status` trusts that file only when the pid is alive and
-the health endpoint at the URL answers with the same pid; otherwise the file is stale and removed.
+A running emulator holds an exclusive lock on `serve.lock` for its whole life (the kernel drops
+it when the process dies, however it dies) and writes `emulator.json` (0600) in its data folder:
+its URL, pid and the path of its token file (never the token itself). `status` believes the lock:
+while it is held, the emulator is alive, even when its health endpoint is slow to answer (it is
+asked again), and its state file is never touched; once nobody holds it, the state file is stale
+and removed.
+
+The emulator runs on Linux and macOS; on native Windows every entry point says so in one line
+(the POSIX-only modules are imported where they are used, never at import time).
 """
 
 from __future__ import annotations
 
-import fcntl
 import ipaddress
 import json
 import os
@@ -25,6 +30,18 @@ LOCK_FILE = "emulator.lock"
 SERVE_LOCK_FILE = "serve.lock"
 LOG_FILE = "emulator.log"
 START_TIMEOUT = 10.0
+HEALTH_TRIES = 3  # a busy emulator (a slow disk, a locked database) gets this many chances
+HEALTH_TIMEOUT = 2.0
+UNSUPPORTED = "The local emulator needs Linux, macOS or WSL: it does not run on native Windows"
+
+
+class UnsupportedPlatform(RuntimeError):
+    """The emulator cannot run here (native Windows)."""
+
+
+def check_platform() -> None:
+    if sys.platform == "win32":
+        raise UnsupportedPlatform(UNSUPPORTED)
 
 
 @dataclass
@@ -36,6 +53,7 @@ class EmulatorInfo:
     jobs_running: int
     already_running: bool = False
     runtime: str | None = None  # process, docker or podman, as the running emulator reports it
+    answering: bool = True  # False: alive (it holds its lock) but its health check timed out
 
 
 RUNTIMES = ("auto", "process", "docker", "podman")
@@ -47,13 +65,24 @@ def choose_runtime(runtime: str | None) -> str:
 
 
 def default_data_dir() -> Path:
-    """`$HFJOBS_DATA_DIR`, else `platformdirs.user_data_dir("hfjobs")/emulator`."""
+    """`$HFJOBS_DATA_DIR`, else `platformdirs.user_data_dir("hfjobs")/emulator`.
+
+    Where the data folder and the config folder are one (macOS: both are
+    `~/Library/Application Support/hfjobs`), the emulator's data goes to a folder of its own,
+    `hfjobs-emulator`, beside it; data an older version left in `hfjobs/emulator` is kept there.
+    """
     override = os.environ.get("HFJOBS_DATA_DIR")
     if override:
         return Path(override).expanduser()
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("hfjobs")) / "emulator"
+    base = Path(platformdirs.user_data_dir("hfjobs"))
+    if base != Path(platformdirs.user_config_dir("hfjobs", appauthor=False)):
+        return base / "emulator"
+    legacy = base / "emulator"
+    if (legacy / "emulator.db").exists():
+        return legacy
+    return Path(platformdirs.user_data_dir("hfjobs-emulator"))
 
 
 def _resolve(data_dir: Path | str | None) -> Path:
@@ -91,6 +120,7 @@ def serve(
         raise ValueError(
             f"refusing to listen on {host}: not a loopback address (pass allow_remote=True)"
         )
+    check_platform()
     from hfjobs_cli.emulator.app import Emulator
     from hfjobs_cli.emulator.server import EmulatorServer
     from hfjobs_cli.emulator.util import private_dir
@@ -112,12 +142,34 @@ def serve(
         os.close(lock)
 
 
+def _flock(fd: int, *, exclusive: bool = True, wait: bool = True) -> bool:
+    """Lock an open file (POSIX `flock`); False when `wait` is off and someone else holds it."""
+    import fcntl
+
+    flags = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB)
+    try:
+        fcntl.flock(fd, flags)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _serving(folder: Path) -> bool:
+    """True while an emulator serves this folder: someone holds `serve.lock`."""
+    try:
+        fd = os.open(folder / SERVE_LOCK_FILE, os.O_RDONLY)
+    except OSError:
+        return False  # never served here
+    try:
+        return not _flock(fd, exclusive=False, wait=False)
+    finally:
+        os.close(fd)  # releases our probe, if we got it
+
+
 def _lock_serving(folder: Path) -> int:
     """Hold `serve.lock` while serving; the kernel releases it even if the emulator is killed."""
     fd = os.open(folder / SERVE_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    if not _flock(fd, wait=False):
         os.close(fd)
         info = status(folder)
         where = f" at {info.url}" if info else ""
@@ -133,6 +185,8 @@ def _run(app, server, folder: Path, on_ready: Callable[[str, str], None] | None)
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, lambda *_: stop.set())
+    from hfjobs_cli.emulator.procs import process_start_time
+
     state = folder / STATE_FILE
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2})
     try:
@@ -145,6 +199,7 @@ def _run(app, server, folder: Path, on_ready: Callable[[str, str], None] | None)
                 {
                     "url": server.url,
                     "pid": os.getpid(),
+                    "pidStart": process_start_time(os.getpid()),
                     "tokenFile": str(folder / "token"),
                     "dataDir": str(folder),
                     "runtime": app.runtime.name,
@@ -185,25 +240,17 @@ def _remove_state(path: Path, pid: int) -> None:
 
 
 def _alive(pid: int) -> bool:
+    from hfjobs_cli.emulator.procs import alive
+
     try:
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:  # type: ignore[attr-defined]
             return False  # our own child, now reaped
-    except ChildProcessError:
+    except (ChildProcessError, AttributeError, OSError):
         pass
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat[stat.rfind(")") + 2 :].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+    return alive(pid)
 
 
-def _health(url: str, timeout: float = 2.0) -> dict | None:
+def _health(url: str, timeout: float = HEALTH_TIMEOUT) -> dict | None:
     # http.client, which requests loads anyway: urllib.request would add 18 ms to every
     # `--local` command for this one request.
     import http.client
@@ -230,24 +277,39 @@ def _health(url: str, timeout: float = 2.0) -> dict | None:
 
 
 def status(data_dir: Path | str | None = None) -> EmulatorInfo | None:
-    """The emulator running for this data folder, or None (a stale state file is removed)."""
+    """The emulator running for this data folder, or None (a stale state file is removed).
+
+    An emulator that holds its lock is running, whatever its health endpoint says: a busy one
+    is asked `HEALTH_TRIES` times, then reported with `answering=False`, never forgotten.
+    """
+    check_platform()
     folder = _resolve(data_dir)
     state = _read_state(folder)
     if state is None:
         return None
     pid, url = state.get("pid"), state.get("url")
-    health = _health(url) if isinstance(pid, int) and url and _alive(pid) else None
-    if health is None or health.get("pid") != pid:
-        _remove_state(folder / STATE_FILE, pid)
+    if not _serving(folder):
+        _remove_state(folder / STATE_FILE, pid)  # nobody holds the lock: it is gone
         return None
+    if not isinstance(pid, int) or not url or not _alive(pid):
+        return None  # another emulator is starting here and has not written its state yet
+    health = None
+    for attempt in range(HEALTH_TRIES):
+        if attempt:
+            time.sleep(0.2)
+        answer = _health(url)
+        if answer is not None and answer.get("pid") == pid:
+            health = answer
+            break
     token = Path(state.get("tokenFile") or folder / "token").read_text().strip()
     return EmulatorInfo(
         url=url,
         token=token,
         pid=pid,
         data_dir=folder,
-        jobs_running=int(health.get("jobsRunning", 0)),
-        runtime=health.get("runtime"),
+        jobs_running=int((health or {}).get("jobsRunning", 0)),
+        answering=health is not None,
+        runtime=(health or {}).get("runtime") or state.get("runtime"),
     )
 
 
@@ -268,13 +330,14 @@ def start_background(
     stderr in `emulator.log`: it holds none of the caller's pipes, so a script capturing the
     caller's output never hangs on it. A lock file makes concurrent starts start only one.
     """
+    check_platform()
     from hfjobs_cli.emulator.util import private_dir
 
     runtime = choose_runtime(runtime)
     folder = private_dir(_resolve(data_dir))
     fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _flock(fd)
         info = status(folder)
         if info is not None:
             info.already_running = True
@@ -326,6 +389,7 @@ def start_background(
 
 def stop(data_dir: Path | str | None = None, timeout: float = 10) -> EmulatorInfo | None:
     """Stop the emulator of this data folder: SIGTERM, then SIGKILL after `timeout` seconds."""
+    check_platform()
     folder = _resolve(data_dir)
     info = status(folder)
     if info is None:
@@ -336,7 +400,7 @@ def stop(data_dir: Path | str | None = None, timeout: float = 10) -> EmulatorInf
         while _alive(info.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         if _alive(info.pid):
-            os.kill(info.pid, signal.SIGKILL)
+            os.kill(info.pid, signal.SIGKILL)  # type: ignore[attr-defined]
             while _alive(info.pid) and time.monotonic() < deadline + 5:
                 time.sleep(0.05)
     except ProcessLookupError:

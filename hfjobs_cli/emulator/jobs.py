@@ -2,16 +2,19 @@
 
 Each job gets a runner thread. It waits `scheduling_delay` seconds ("Waiting for hardware"),
 starts the command through the runtime in its own process group, copies stdout and stderr into
-the log, enforces the timeout, and records how it ended. Cancel, timeout and shutdown end the
-whole process group: SIGTERM, then SIGKILL after a grace period. The database row is updated
-before the log is closed, so a client whose log stream ends always sees the final stage.
+the log, enforces the timeout, and records how it ended. Cancel, timeout, a log that cannot be
+written and shutdown end every process of the job (its group, its descendants, and those that
+left the group: see `procs`): SIGTERM, then SIGKILL after a grace period. The final stage is
+written only once those processes are gone, and before the log is closed, so a client whose log
+stream ends always sees it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import signal
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -21,13 +24,25 @@ from typing import Any
 from hfjobs_cli.emulator.containers import LaunchRefused
 from hfjobs_cli.emulator.errors import ApiError
 from hfjobs_cli.emulator.logstore import LogHub, pump
-from hfjobs_cli.emulator.runtime import Runtime, exit_message, kill_group, process_start_time
+from hfjobs_cli.emulator.procs import JobProcesses, kill_group, process_start_time, same_process
+from hfjobs_cli.emulator.runtime import Runtime, exit_message
 from hfjobs_cli.emulator.store import ACTIVE_STAGES, Store
 from hfjobs_cli.emulator.util import new_id, private_dir
 from hfjobs_cli.emulator.validation import DEFAULT_TIMEOUT_SECONDS
 
 STOPPED_MESSAGE = "The emulator stopped while this job was running"
-CANCEL_GRACE = 5.0
+CANCELED_MESSAGE = "Canceled by the user"
+TIMEOUT_MESSAGE = "Job timeout"
+CANCEL_GRACE = 5.0  # seconds between SIGTERM and SIGKILL
+KILL_WAIT = 5.0  # seconds to wait for SIGKILLed processes to go
+HEARTBEAT = 1.0  # seconds between two looks at a running job (CPU sample, new descendants)
+SEEN_EVERY = 2.0  # seconds between two writes of "last seen alive"
+
+
+def disk_message(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    full = " (the disk is full)" if exc.errno == 28 else ""
+    return f"The emulator could not write this job's log: {reason}{full}; the job was stopped"
 
 
 class JobManager:
@@ -42,7 +57,8 @@ class JobManager:
         self.store = store
         self.logs = logs
         self.runtime = runtime
-        self.work = private_dir(data_dir / "work")
+        # Outside the data folder: a job's relative paths never lead to the token or database.
+        self.work = Path(tempfile.mkdtemp(prefix="hfjobs-emulator-work-"))
         self.scheduling_delay = scheduling_delay
         self.stopping = threading.Event()
         self._runners: dict[str, _Runner] = {}
@@ -80,45 +96,63 @@ class JobManager:
         return self.store.get("jobs", job_id)  # type: ignore[return-value]
 
     def set_stage(self, job_id: str, stage: str, message: str | None, **fields: Any) -> bool:
-        """Move an active job to `stage`; False when it already ended (a cancel won the race)."""
+        """Move an active job to `stage`; False when it already ended."""
         now = time.time()
         values = {"stage": stage, "message": message, "updated_at": now, **fields}
         if stage not in ACTIVE_STAGES:
-            values["finished_at"] = now
+            values.setdefault("finished_at", now)
         return self.store.update("jobs", job_id, values, only_stages=ACTIVE_STAGES)
 
-    def cancel(self, job_id: str) -> None:
-        if self.set_stage(job_id, "CANCELED", "Canceled by the user"):
-            self._stop_runner(job_id, "cancel")
-
-    def _stop_runner(self, job_id: str, reason: str) -> None:
+    def cancel(self, job_id: str, wait: float | None = None) -> None:
+        """Stop a job's processes, then mark it CANCELED; returns once that is done (or after
+        `wait` seconds, the job then still RUNNING: it is never called canceled while its
+        processes live)."""
         with self._lock:
             runner = self._runners.get(job_id)
-        if runner is not None:
-            runner.request_stop(reason)
-        else:
-            self.logs.close(job_id)
+        if runner is None:
+            self.set_stage(job_id, "CANCELED", CANCELED_MESSAGE)  # no process behind it
+            return
+        runner.request_stop("cancel")
+        runner.done.wait(CANCEL_GRACE + KILL_WAIT + 5 if wait is None else wait)
 
     def forget(self, job_id: str) -> None:
         with self._lock:
             self._runners.pop(job_id, None)
 
     def running_count(self) -> int:
-        return self.store.count("jobs", "stage = 'RUNNING'")
+        """Jobs whose command runs now, counted in memory: never waits for the database."""
+        with self._lock:
+            return sum(1 for r in self._runners.values() if r.procs is not None)
+
+    def usage(self, job_id: str) -> tuple[float, int] | None:
+        """(CPU %, resident bytes) of a running job's processes, None when it has none."""
+        with self._lock:
+            runner = self._runners.get(job_id)
+        procs = runner.procs if runner is not None else None
+        return procs.usage() if procs is not None else None
 
     def recover(self) -> int:
-        """Mark the jobs a previous run left active as ERROR, and kill what remains of them."""
+        """End the jobs a previous run left active (ERROR), and every process left of them.
+
+        A job whose processes were gone is recorded as finished when it was last seen alive;
+        one whose processes were still running ends now, once they are killed.
+        """
         rows = self.store.active_jobs()
         for row in rows:
-            if (
-                row["pid"]
-                and row["pid_start"]
-                and process_start_time(row["pid"]) == row["pid_start"]
-            ):
-                kill_group(row["pid"])
+            pid = row["pid"] if row["pid"] and same_process(row["pid"], row["pid_start"]) else None
+            procs = JobProcesses(row["id"], pid)
+            left = procs.remaining()
+            if pid is not None:
+                kill_group(pid)
+            if left:
+                procs.end(0, polite=False)
             if row["runtime"] != "process" and row["runtime"] == self.runtime.name:
                 self.runtime.cleanup(row["id"])
-            self.set_stage(row["id"], "ERROR", STOPPED_MESSAGE)
+            fields = {}
+            if not left and pid is None:
+                seen = [row.get("seen_at"), row["started_at"], row["created_at"]]
+                fields["finished_at"] = max(t for t in seen if t is not None)
+            self.set_stage(row["id"], "ERROR", STOPPED_MESSAGE, **fields)
         return len(rows)
 
     def shutdown(self, timeout: float = 10.0) -> None:
@@ -127,11 +161,12 @@ class JobManager:
         with self._lock:
             runners = list(self._runners.values())
         for runner in runners:
-            self.set_stage(runner.job_id, "ERROR", STOPPED_MESSAGE)
             runner.request_stop("shutdown")
         deadline = time.monotonic() + timeout
         for runner in runners:
             runner.join(max(0.1, deadline - time.monotonic()))
+        if not any(r.is_alive() for r in runners):
+            shutil.rmtree(self.work, ignore_errors=True)
 
 
 class _Runner(threading.Thread):
@@ -141,7 +176,10 @@ class _Runner(threading.Thread):
         super().__init__(name=f"job-{job_id}", daemon=True)
         self.m, self.job_id, self.spec, self.secrets = manager, job_id, spec, secrets
         self.wake = threading.Event()
+        self.done = threading.Event()
         self.stop_reason: str | None = None
+        self.procs: JobProcesses | None = None
+        self.workdir: Path | None = None
 
     def request_stop(self, reason: str) -> None:
         if self.stop_reason is None:
@@ -151,19 +189,43 @@ class _Runner(threading.Thread):
     def run(self) -> None:
         try:
             self._run()
-        except Exception as exc:  # never leave a job RUNNING because of a bug here
-            self.m.set_stage(self.job_id, "ERROR", f"Internal emulator error: {exc}")
+        except Exception as exc:  # never leave a job RUNNING, nor its processes, after a bug
+            left = self.procs.end(0, polite=False) if self.procs is not None else []
+            self.finish("ERROR", f"Internal emulator error: {exc}", left)
         finally:
             self.m.logs.close(self.job_id)
             self.m.forget(self.job_id)
+            if self.workdir is not None:
+                shutil.rmtree(self.workdir, ignore_errors=True)
+            self.done.set()
+
+    def finish(self, stage: str, message: str | None, survivors: list[int] | None = None) -> None:
+        if survivors:
+            pids = ", ".join(map(str, survivors))
+            message = (message or "Stopped") + f" ({len(survivors)} of its processes could not be stopped: pid {pids})"
+        self.m.set_stage(self.job_id, stage, message)
+
+    def finish_stopped(self, survivors: list[int] | None = None) -> None:
+        reason = self.stop_reason
+        if reason == "cancel":
+            self.finish("CANCELED", CANCELED_MESSAGE, survivors)
+        elif reason == "timeout":
+            self.finish("ERROR", TIMEOUT_MESSAGE, survivors)
+        elif reason == "shutdown":
+            self.finish("ERROR", STOPPED_MESSAGE, survivors)
+        else:  # the log could not be written
+            log = self.m.logs.open(self.job_id)
+            self.finish("ERROR", disk_message(log.error or OSError("unknown error")), survivors)
 
     def _run(self) -> None:
         m, log = self.m, self.m.logs.open(self.job_id)
+        log.on_error = lambda _exc: self.request_stop("disk")
         if self.wake.wait(m.scheduling_delay):
-            return  # canceled (or the emulator stopped) before it started: the stage is already set
-        workdir = private_dir(m.work / self.job_id)
+            self.finish_stopped()  # canceled (or the emulator stopped) before it started
+            return
+        self.workdir = private_dir(m.work / self.job_id)
         try:
-            plan = m.runtime.plan(self.job_id, self.spec, self.secrets, workdir)
+            plan = m.runtime.plan(self.job_id, self.spec, self.secrets, self.workdir)
         except LaunchRefused as exc:  # e.g. a GPU flavor or a volume this machine cannot give
             log.append([str(exc)])
             m.set_stage(self.job_id, "ERROR", str(exc))
@@ -177,7 +239,8 @@ class _Runner(threading.Thread):
             return
         note = m.runtime.note(self.spec)
         if self.stop_reason is not None:
-            return  # canceled in the instant it became RUNNING
+            self.finish_stopped()  # stopped in the instant it became RUNNING
+            return
         try:
             proc = subprocess.Popen(
                 plan.argv,
@@ -189,7 +252,7 @@ class _Runner(threading.Thread):
                 start_new_session=True,
                 close_fds=True,
             )
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             what = (
                 "Command not found"
                 if isinstance(exc, FileNotFoundError)
@@ -199,8 +262,11 @@ class _Runner(threading.Thread):
             log.append([message])
             m.set_stage(self.job_id, "ERROR", message)
             return
+        self.procs = JobProcesses(self.job_id, proc.pid)
         m.store.update(
-            "jobs", self.job_id, {"pid": proc.pid, "pid_start": process_start_time(proc.pid)}
+            "jobs",
+            self.job_id,
+            {"pid": proc.pid, "pid_start": process_start_time(proc.pid), "seen_at": time.time()},
         )
         readers = [
             threading.Thread(target=pump, args=(pipe.fileno(), log), daemon=True)
@@ -209,20 +275,11 @@ class _Runner(threading.Thread):
         for reader in readers:
             reader.start()
         threading.Thread(target=lambda: (proc.wait(), self.wake.set()), daemon=True).start()
-        timeout = self.spec.get("timeoutSeconds") or DEFAULT_TIMEOUT_SECONDS
-        deadline = time.monotonic() + timeout
-        while proc.poll() is None and self.stop_reason is None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.stop_reason = "timeout"
-                m.set_stage(self.job_id, "ERROR", "Job timeout")
-                break
-            self.wake.wait(remaining)
-        if self.stop_reason is not None and proc.poll() is None:
-            kill_group(proc.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(CANCEL_GRACE)
-        kill_group(proc.pid)  # like a container: nothing of the job outlives its main process
+        self._watch(proc)
+        if self.stop_reason is not None:
+            survivors = self.procs.end(CANCEL_GRACE, KILL_WAIT)
+        else:  # like a container: nothing of the job outlives its main process
+            survivors = self.procs.end(0, KILL_WAIT, polite=False)
         proc.wait()
         for reader in readers:
             reader.join(5)
@@ -231,7 +288,32 @@ class _Runner(threading.Thread):
                 pipe.close()
         if self.m.runtime.name != "process" and self.stop_reason is not None:
             m.runtime.cleanup(self.job_id)
-        if proc.returncode == 0:
-            m.set_stage(self.job_id, "COMPLETED", None)
+        if log.error is not None and self.stop_reason is None:
+            self.stop_reason = "disk"  # the log failed as the process ended: still an error
+        if self.stop_reason is not None:
+            self.finish_stopped(survivors)
+        elif proc.returncode == 0:
+            self.finish("COMPLETED", None, survivors)
         else:
-            m.set_stage(self.job_id, "ERROR", exit_message(proc.returncode))
+            self.finish("ERROR", exit_message(proc.returncode), survivors)
+
+    def _watch(self, proc: subprocess.Popen) -> None:
+        """Wait for the process to exit, a stop request or the timeout; sample it meanwhile."""
+        timeout = self.spec.get("timeoutSeconds") or DEFAULT_TIMEOUT_SECONDS
+        deadline = time.monotonic() + timeout
+        seen = time.monotonic()
+        assert self.procs is not None
+        self.procs.sample()
+        while proc.poll() is None and self.stop_reason is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.request_stop("timeout")
+                break
+            self.wake.wait(min(remaining, HEARTBEAT))
+            if proc.poll() is not None or self.stop_reason is not None:
+                break
+            self.procs.sample()
+            if time.monotonic() - seen >= SEEN_EVERY:
+                seen = time.monotonic()
+                with contextlib.suppress(Exception):  # a full disk must not stop the watch
+                    self.m.store.update("jobs", self.job_id, {"seen_at": time.time()})

@@ -9,10 +9,11 @@ in memory, whatever the size of the log, and never read past the writer's last c
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 
@@ -23,6 +24,7 @@ MAX_LINE = 1024 * 1024  # a "line" longer than this is cut, so a job cannot grow
 KEEPALIVE = b": keep-alive\n\n"
 
 _clock = IsoClock()
+_write = os.write  # one place for tests to make the disk full
 
 
 def encode_event(text: str, timestamp: str) -> str:
@@ -38,22 +40,37 @@ class JobLog:
         self.size = os.fstat(self._fd).st_size
         self.closed = False
         self.cond = threading.Condition()
+        self.error: OSError | None = None  # why the log could not be written (a full disk)
+        self.on_error: Callable[[OSError], None] | None = None
 
     def append(self, lines: list[str]) -> None:
-        """Append lines (without their newline), timestamped now, and wake the readers."""
+        """Append lines (without their newline), timestamped now, and wake the readers.
+
+        A failed write (ENOSPC...) is kept in `error` and reported once to `on_error`; later
+        lines are dropped, so the pipes keep draining and the job never blocks on them.
+        """
         if not lines:
             return
         _, ts = _clock.now()
         data = "".join(encode_event(line, ts) for line in lines).encode("utf-8")
         with self.cond:
-            if self.closed:
+            if self.closed or self.error is not None:
                 return
             view = memoryview(data)
-            while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
-            self.size += len(data)
+            try:
+                while view:
+                    written = _write(self._fd, view)
+                    view = view[written:]
+            except OSError as exc:
+                self.error = exc
+                if len(view) < len(data):  # never leave half an event: readers would stall on it
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(self._fd, self.size)
+            else:
+                self.size += len(data)
             self.cond.notify_all()
+        if self.error is not None and self.on_error is not None:
+            self.on_error(self.error)
 
     def append_raw(self, lines: list[bytes]) -> None:
         self.append([line.decode("utf-8", errors="replace") for line in lines])

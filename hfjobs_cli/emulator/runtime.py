@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hfjobs_cli.emulator.containers import ContainerRuntime, engine_answers
+from hfjobs_cli.emulator.procs import kill_group, process_start_time  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -92,22 +93,3 @@ def exit_message(returncode: int) -> str:
         return f"Process was killed by {name} (exit code {128 - returncode})"
     return f"Process exited with code {returncode}"
 
-
-def process_start_time(pid: int) -> str | None:
-    """The start time of a process (clock ticks since boot), to tell it from a reused pid."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat[stat.rfind(")") + 2 :].split()
-    if fields and fields[0] == "Z":
-        return None  # a zombie is already dead
-    return fields[19] if len(fields) > 19 else None
-
-
-def kill_group(pgid: int, sig: int = signal.SIGKILL) -> bool:
-    try:
-        os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 from hfjobs_cli.emulator.app import Emulator
 from hfjobs_cli.emulator.errors import ApiError
 from hfjobs_cli.emulator.util import dumps, new_id
+from hfjobs_cli.emulator.validation import check_text
 
 MAX_BODY = 10 * 1024 * 1024
 
@@ -59,9 +60,11 @@ class Request:
         if not self.raw_body.strip():
             raise ApiError(400, "A JSON body is required")
         try:
-            return json.loads(self.raw_body)
+            body = json.loads(self.raw_body)
         except ValueError as exc:
             raise ApiError(400, f"Invalid JSON body: {exc}") from None
+        check_text(body)
+        return body
 
     def params(self, name: str) -> list[str]:
         return [v for k, v in self.query if k == name]
@@ -78,6 +81,12 @@ class Request:
 
 Handler = Callable[..., Any]
 Route = tuple[str, "re.Pattern[str]", Handler, bool]
+
+
+def header_value(text: str) -> str:
+    """Text fit for an HTTP header: one line, Latin-1 only (other characters as `\\uXXXX`)."""
+    one_line = " ".join(str(text).splitlines())
+    return one_line.encode("latin-1", "backslashreplace").decode("latin-1")
 
 
 def route(method: str, pattern: str, handler: Handler, public: bool = False) -> Route:
@@ -238,13 +247,13 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     def _send_json(
         self, status: int, body: Any, request_id: str, headers: dict[str, str] | None = None
     ) -> None:
-        data = dumps(body).encode()
+        data = dumps(body).encode("utf-8", "backslashreplace")  # never fails, never drops
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.send_header("X-Request-Id", request_id)
         for key, value in (headers or {}).items():
-            self.send_header(key, value)
+            self.send_header(key, header_value(value))
         self.end_headers()
         try:
             self.wfile.write(data)
@@ -278,7 +287,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("X-Request-Id", request_id)
         for key, value in stream.headers.items():
-            self.send_header(key, value)
+            self.send_header(key, header_value(value))
         self.end_headers()
         try:
             self.wfile.flush()

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     initiator_id TEXT,
     runtime TEXT,
     pid INTEGER,
-    pid_start TEXT
+    pid_start TEXT,
+    seen_at REAL
 );
 CREATE INDEX IF NOT EXISTS jobs_ns ON jobs (namespace, seq);
 CREATE INDEX IF NOT EXISTS jobs_initiator ON jobs (initiator_id, stage);
@@ -94,6 +95,9 @@ class Store:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         with self._lock:
             self._conn.executescript(_SCHEMA)
+            columns = {r[1] for r in self._conn.execute("PRAGMA table_info(jobs)")}
+            if "seen_at" not in columns:  # a database written by an older emulator
+                self._conn.execute("ALTER TABLE jobs ADD COLUMN seen_at REAL")
         for suffix in ("", "-wal", "-shm"):
             extra = path.with_name(path.name + suffix)
             if extra.exists():

@@ -55,9 +55,18 @@ def dumps(obj: Any) -> str:
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and parents) and make it 0700: the emulator keeps tokens and secrets there."""
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+    """Create `path` (and parents) 0700: the emulator keeps tokens and secrets there.
+
+    A folder that already exists keeps its mode: it may be shared, and is not ours to change
+    (the files the emulator writes in it are 0600 each).
+    """
+    try:
+        path.mkdir(parents=True)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+        return path
+    os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask; this is not
     return path
 
 

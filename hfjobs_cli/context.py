@@ -35,14 +35,26 @@ def user_agent() -> str:
     return "; ".join(parts)
 
 
-def _float_env(name: str, default: float) -> float:
+def _float_env(
+    name: str, default: float, *, integer: bool = False, maximum: float = 86400.0
+) -> float:
+    """A positive number from the environment: zero, negatives, NaN, infinities, overflow and
+    values past `maximum` are a usage error (exit 2) naming the variable."""
+    import math
+
     value = os.environ.get(name)
-    if not value:
+    if not value or not value.strip():
         return default
     try:
-        return float(value)
-    except ValueError:
+        number = float(value)
+    except (ValueError, OverflowError):
         raise UsageError(f"{name}={value!r} is not a number") from None
+    what = "a whole number" if integer else "a number of seconds"
+    if not math.isfinite(number) or number <= 0 or number > maximum:
+        raise UsageError(f"{name}={value!r}: use {what} greater than 0 and at most {maximum:g}")
+    if integer and number != int(number):
+        raise UsageError(f"{name}={value!r}: use {what} greater than 0 and at most {maximum:g}")
+    return number
 
 
 @dataclass
@@ -173,7 +185,7 @@ class AppContext:
         from hfjobs_cli.api.http import RetryPolicy, Transport
 
         retry = RetryPolicy(
-            attempts=max(1, int(_float_env("HFJOBS_RETRIES", 5))),
+            attempts=int(_float_env("HFJOBS_RETRIES", 5, integer=True, maximum=100)),
             budget=_float_env("HFJOBS_RETRY_BUDGET", 60.0),
         )
         timeout = (
@@ -187,6 +199,7 @@ class AppContext:
             timeout=timeout,
             retry=retry,
             on_wait=lambda message: self.output.warn(message),
+            local=self.local,
         )
         return JobsClient(transport, token_source=source)
 

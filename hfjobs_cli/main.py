@@ -293,7 +293,7 @@ def _print_error(message: str, hint: str | None = None) -> None:
         out.hint(_one_line(hint))
 
 
-def _api_error(exc: Exception) -> tuple[str, str | None, int]:
+def _api_error(exc) -> tuple[str, str | None, int]:
     from hfjobs_cli.api import errors as e
     from hfjobs_cli.hints import command
 
@@ -319,12 +319,25 @@ def _api_error(exc: Exception) -> tuple[str, str | None, int]:
     if isinstance(exc, e.AmbiguousSend):  # "try again" could start and bill a second job
         return (
             text,
-            f"The request may have reached the server: check `{command('ps', '-a')}` "
+            exc.hint
+            or f"The request may have reached the server: check `{command('ps', '-a')}` "
             "before trying again",
             ExitCode.UNREACHABLE,
         )
-    if isinstance(exc, e.ConnectionFailure | e.ServerError | e.RateLimitError):
-        return text, "Check your network and HF_ENDPOINT, then try again", ExitCode.UNREACHABLE
+    if isinstance(exc, e.RateLimitError):
+        return (
+            text,
+            exc.hint or "The server is rate-limiting these calls: wait a minute, then try again",
+            ExitCode.UNREACHABLE,
+        )
+    if isinstance(exc, e.ConnectionFailure | e.ServerError) or exc.transient:
+        return (
+            text,
+            exc.hint or "Check your network and HF_ENDPOINT, then try again",
+            ExitCode.UNREACHABLE,
+        )
+    if exc.hint:
+        return text, exc.hint, ExitCode.FAILURE
     return text, None, ExitCode.FAILURE
 
 

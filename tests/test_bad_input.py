@@ -242,7 +242,16 @@ CATALOGUE = [
             ("HFJOBS_RETRY_BUDGET", "x"),
             ("HFJOBS_READ_TIMEOUT", "soon"),
             ("HFJOBS_CONNECT_TIMEOUT", "1s"),
+            # zero, negatives, NaN, infinities and overflow never disable a bound (issue 12)
+            *[("HFJOBS_READ_TIMEOUT", v) for v in ("0", "-1", "nan", "inf", "1e999")],
+            *[("HFJOBS_CONNECT_TIMEOUT", v) for v in ("0", "-5", "NaN")],
+            *[("HFJOBS_RETRIES", v) for v in ("nan", "0", "-2", "1.5", "1e9", "inf")],
+            *[("HFJOBS_RETRY_BUDGET", v) for v in ("nan", "0", "-1", "inf", "1e999")],
         ]
+    ],
+    *[
+        row("logs", "-f", JOB, needle=f"HFJOBS_STREAM_TIMEOUT='{v}'", env={"HFJOBS_STREAM_TIMEOUT": v})
+        for v in ("0", "nan")
     ],
     row("logs", "-f", JOB, needle="HFJOBS_STREAM_TIMEOUT='-'", env={"HFJOBS_STREAM_TIMEOUT": "-"}),
 ]

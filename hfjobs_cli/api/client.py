@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,34 +32,90 @@ def new_request_id() -> str:
 T = TypeVar("T")
 
 
-def create_once(
-    post: Callable[[], T], find: Callable[[], T | None], rid: str | None, *, what: str, check: str
-) -> T:
-    """POST a creation; after an ambiguous failure, look it up by its request id first.
+LOOKUP_PAUSES = (1.0, 2.0, 4.0, 8.0)  # then 8 s apart, until the grace window is spent
 
-    The `hfjobs-request-id` label identifies the request: when the POST fails after it may
-    have reached the server (timeout, reset, 5xx), the object is looked up by that label and
-    the POST is sent again only when it does not exist (three tries at most).
+
+def may_have_created(exc: ApiError) -> bool:
+    """After this failure of a create, may the object exist? Yes when the bytes were sent and
+    no clear refusal came back: no answer (reset, read timeout), a 5xx or 408/425 (a proxy's
+    word, the server may have acted), or a success whose body cannot be read."""
+    if isinstance(exc, AmbiguousSend | ServerError):
+        return True
+    if isinstance(exc, ResponseError):
+        return exc.status is not None and 200 <= exc.status < 300
+    return exc.status in (408, 425)
+
+
+def create_once(
+    post: Callable[[], T],
+    find: Callable[[], T | None],
+    rid: str | None,
+    *,
+    what: str,
+    check: str,
+    wait: Callable[[float, str], None],
+    window: float,
+) -> T:
+    """POST a creation once; when its outcome is unknown, find it by its request id.
+
+    The transport resends a POST only when the connection never opened. After any failure
+    that may have left the object created (see `may_have_created`), the object is looked up
+    by its `hfjobs-request-id` label, again and again over `window` seconds (a slow server
+    can commit it after the client gave up on the answer). Found: it is the result. Not
+    found: `AmbiguousSend` (exit 6) naming the command that checks. Never posted twice.
     """
-    last: ApiError | None = None
-    for attempt in range(3):
+    try:
+        return post()
+    except ApiError as exc:
+        if not may_have_created(exc):
+            raise
+        cause = exc
+    if not rid:
+        raise AmbiguousSend(
+            f"The {what} may have been created ({cause}); its outcome is unknown",
+            url=cause.url,
+            hint=_NOT_SENT_AGAIN.format(what=what),
+        ) from cause
+    pauses = iter(LOOKUP_PAUSES)
+    waited = 0.0
+    started = time.monotonic()
+    lookups = 0
+    while True:
+        lookups += 1
         try:
-            return post()
-        except (AmbiguousSend, ServerError) as exc:
-            if not rid or attempt == 2:
-                raise
-            try:
-                existing = find()
-            except ApiError as lookup:
-                raise AmbiguousSend(
-                    f"The {what} may have been created ({exc}), and looking it up failed ({lookup}). "
-                    f"Check `{check}` before trying again",
-                    url=exc.url,
-                ) from lookup
-            if existing is not None:
-                return existing
-            last = exc
-    raise last  # type: ignore[misc]  # pragma: no cover - the loop returns or raises
+            existing = find()
+        except ApiError as lookup:  # the transport already retried it within its budget
+            raise AmbiguousSend(
+                f"The {what} may have been created ({cause}), and looking it up failed "
+                f"({lookup}). Check `{check}` before trying again",
+                url=cause.url,
+                hint=_NOT_SENT_AGAIN.format(what=what),
+            ) from lookup
+        if existing is not None:
+            return existing
+        pause = next(pauses, LOOKUP_PAUSES[-1])
+        if max(waited, time.monotonic() - started) + pause > window:
+            break
+        announce = (
+            f"The {what} may have been created ({cause}); looking for it by its request id "
+            f"for up to {window:g}s"
+        )
+        wait(pause, announce if lookups == 1 else "")
+        waited += pause
+    spent = max(waited, time.monotonic() - started)
+    raise AmbiguousSend(
+        f"The {what} may have been created ({cause}), but {lookups} lookup"
+        f"{'s' if lookups > 1 else ''} by its request id over {spent:.0f}s did not find it. "
+        f"Check `{check}` before trying again",
+        url=cause.url,
+        hint=_NOT_SENT_AGAIN.format(what=what),
+    )
+
+
+_NOT_SENT_AGAIN = (
+    "The request may have reached the server, so hfjobs did not send it again: "
+    "if that command lists nothing, no {what} was created"
+)
 
 
 def _seg(value: str) -> str:
@@ -132,17 +189,44 @@ class JobsClient:
 
     def pages(self, path: str, params: Any = None) -> Iterator[list[dict[str, Any]]]:
         """The object items of a list endpoint, one list per page, following
-        `Link: <...>; rel="next"`."""
+        `Link: <...>; rel="next"`.
+
+        The chain ends when there is no next link, when a next URL comes again, or when a
+        page adds no item not seen before (a server looping over the same pages: an item
+        already yielded is not yielded again); a next link to another origin is refused (the
+        token goes only to the endpoint).
+        """
         url: str | None = self.http.url(path)
+        visited: set[str] = set()
+        ids: set[str] = set()
         while url:
+            visited.add(url)
             response = self.http.request("GET", url, params=params)
             self._answered(response)
             page = self.http.json(response)
             if not isinstance(page, list):
                 raise self._unexpected("Unexpected answer from the server: expected a list")
-            yield [item for item in page if isinstance(item, dict)]
+            items = []
+            for item in page:
+                if not isinstance(item, dict):
+                    continue
+                ident = item.get("id")
+                if isinstance(ident, str):
+                    if ident in ids:
+                        continue
+                    ids.add(ident)
+                items.append(item)
+            if items:
+                yield items
             url = response.links.get("next", {}).get("url")
             params = None  # the next URL carries every query parameter
+            if not url or url in visited or not items:
+                return
+            if not self.http.same_origin(url):
+                raise self._unexpected(
+                    "The server's next page is on another host; hfjobs sends your token only "
+                    "to the configured endpoint and stopped listing there"
+                )
 
     # -- jobs --------------------------------------------------------------------------
     def create_job(self, namespace: str, spec: dict[str, Any]) -> Job:
@@ -155,7 +239,12 @@ class JobsClient:
             rid,
             what="job",
             check=command("ps", "-a", "-l", f"{REQUEST_ID_LABEL}={rid}", namespace=namespace),
+            **self.grace(),
         )
+
+    def grace(self) -> dict[str, Any]:
+        """How `create_once` waits between lookups: announced, stubbable, within the budget."""
+        return {"wait": self.http.wait, "window": self.http.retry.budget}
 
     def find_job_by_label(self, namespace: str, key: str, value: str) -> Job | None:
         for item in self.paginate(f"/api/jobs/{_seg(namespace)}", {"label": f"{key}={value}"}):
@@ -212,22 +301,36 @@ class JobsClient:
         path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/expose"
         return self._job(self.send_json("PUT", path, body))
 
-    def stream_response(self, path: str, *, params: Any = None, read_timeout: float):
+    def stream_response(
+        self,
+        path: str,
+        *,
+        params: Any = None,
+        read_timeout: float,
+        retry_statuses: frozenset[int] | None = None,
+    ):
         """A streaming GET (the caller reads and closes it); `read_timeout` is the longest
-        silence between bytes. Not retried: the readers reconnect with their own rules."""
+        silence between bytes. Opening it is retried like any GET (transient answers,
+        `Retry-After`, the budget); what happens once it is open is the reader's business."""
         return self.http.request(
             "GET",
             self.http.url(path),
             params=params,
             stream=True,
             timeout=(self.http.timeout[0], read_timeout),
-            retry=False,
+            retry_statuses=retry_statuses,
         )
 
     def metrics_response(self, namespace: str, job_id: str, *, read_timeout: float):
-        """The raw streaming response of `/metrics` (the caller reads and closes it)."""
+        """The raw streaming response of `/metrics` (the caller reads and closes it).
+
+        A 500 is not retried: older servers answer it for a job that is not running."""
+        from hfjobs_cli.api.errors import TRANSIENT_STATUSES
+
         path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/metrics"
-        return self.stream_response(path, read_timeout=read_timeout)
+        return self.stream_response(
+            path, read_timeout=read_timeout, retry_statuses=TRANSIENT_STATUSES - {500}
+        )
 
     def logs_response(self, namespace: str, job_id: str, *, tail: int | None, read_timeout: float):
         """The raw streaming response of `/logs` (the caller reads and closes it)."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# The answers that say "not now" rather than "no": retried by every idempotent call, by a log
+# snapshot and by every follower, within the retry budget (RELIABILITY.md, "Transient").
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
 
 class ApiError(Exception):
     """Any failure talking to the Jobs API."""
@@ -13,12 +17,23 @@ class ApiError(Exception):
         status: int | None = None,
         request_id: str | None = None,
         url: str | None = None,
+        retry_after: float | None = None,
+        hint: str | None = None,
     ):
         super().__init__(message)
         self.message = message
         self.status = status
         self.request_id = request_id
         self.url = url
+        self.retry_after = retry_after  # the server's Retry-After, in seconds (capped)
+        self.hint = hint  # what to do next, when the layer that failed knows better than main
+
+    @property
+    def transient(self) -> bool:
+        """A failure that may go away by itself: a transient status, or no answer at all."""
+        if isinstance(self, AmbiguousSend):
+            return False
+        return isinstance(self, ConnectionFailure) or self.status in TRANSIENT_STATUSES
 
     def __str__(self) -> str:
         parts = [f"{self.status} {self.message}" if self.status else self.message]
@@ -55,6 +70,10 @@ class ServerError(ApiError):
     """5xx after the retries ran out."""
 
 
+class TryLaterError(ApiError):
+    """408 (request timeout) or 425 (too early) after the retries ran out."""
+
+
 class ConnectionFailure(ApiError):
     """The API could not be reached (DNS, refused, reset, timeouts)."""
 
@@ -79,6 +98,8 @@ _BY_STATUS: dict[int, type[ApiError]] = {
     406: NotAvailable,
     409: ConflictError,
     422: BadRequestError,
+    408: TryLaterError,
+    425: TryLaterError,
     429: RateLimitError,
 }
 

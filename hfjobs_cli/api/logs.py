@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -18,7 +19,7 @@ import requests
 import urllib3.exceptions
 
 from hfjobs_cli.api.client import JobsClient
-from hfjobs_cli.api.errors import ConnectionFailure, NotFoundError, ServerError
+from hfjobs_cli.api.errors import ConnectionFailure, NotFoundError
 from hfjobs_cli.api.models import BANNER, Job, LogEvent, parse_time
 from hfjobs_cli.api.reader import StreamReader
 from hfjobs_cli.api.streaming import iter_log_batches
@@ -102,7 +103,25 @@ def snapshot(
     tail: int | None = None,
     read_timeout: float = 5.0,
 ) -> Iterator[list[LogEvent]]:
-    """The log lines available now; never blocks on a running job past `read_timeout`."""
+    """The log lines available now; never blocks on a running job past `read_timeout`.
+
+    Opening the stream is retried like any GET (transient answers, `Retry-After`, within the
+    budget). With `tail`, exactly the last `tail` lines are yielded, running job or not: the
+    stream goes on with live lines after the tail, which are not part of the snapshot.
+    """
+    if tail is not None:
+        last: deque[LogEvent] = deque(maxlen=tail)
+        for batch in _snapshot(client, namespace, job_id, tail=tail, read_timeout=read_timeout):
+            last.extend(batch)
+        if last:
+            yield list(last)
+        return
+    yield from _snapshot(client, namespace, job_id, tail=None, read_timeout=read_timeout)
+
+
+def _snapshot(
+    client: JobsClient, namespace: str, job_id: str, *, tail: int | None, read_timeout: float
+) -> Iterator[list[LogEvent]]:
     response = client.logs_response(namespace, job_id, tail=tail, read_timeout=read_timeout)
     cutoff = None
     with contextlib.suppress(KeyError, TypeError, ValueError):
@@ -165,35 +184,32 @@ class Follower:
         self._last: LogEvent | None = None
 
     def __iter__(self) -> Iterator[list[LogEvent]]:
+        """Batches of new lines until the job is final.
+
+        Opening each connection is retried by the transport (transient answers such as 408,
+        429 with `Retry-After`, 5xx, resets and timeouts, within the retry budget); when that
+        budget runs out the error (exit 6) says what was tried. Nothing else ends it early.
+        """
         first = True
-        failures = 0
         stalls = 0  # connections in a row that broke off after the job ended, with nothing new
         delay = 0.5
         while True:
             ended = StreamEnd()
             got_data = False
-            try:
-                response = self.client.logs_response(
-                    self.namespace,
-                    self.job_id,
-                    tail=self.tail if first else None,
-                    read_timeout=self.read_timeout,
-                )
-            except (ConnectionFailure, ServerError) as exc:
-                failures += 1
-                if failures > self.max_failures:
-                    raise
-                ended.clean = False
-                self._notify(f"log stream unavailable ({exc.message}); retrying")
-            else:
-                chunks = read_chunks(
-                    response, ended, quiet_after=self.read_timeout, job_ended=self._job_ended
-                )
-                for batch in self._dedup(iter_log_batches(chunks), first):
-                    got_data = True
-                    yield batch
+            response = self.client.logs_response(
+                self.namespace,
+                self.job_id,
+                tail=self.tail if first else None,
+                read_timeout=self.read_timeout,
+            )
+            chunks = read_chunks(
+                response, ended, quiet_after=self.read_timeout, job_ended=self._job_ended
+            )
+            for batch in self._dedup(iter_log_batches(chunks), first):
+                got_data = True
+                yield batch
             if got_data:
-                failures, stalls, delay = 0, 0, 0.5
+                stalls, delay = 0, 0.5
             first = False
             job = self.client.get_job(self.namespace, self.job_id)
             if job.is_terminal and ended.clean:

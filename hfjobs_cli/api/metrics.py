@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from hfjobs_cli.api.client import JobsClient
-from hfjobs_cli.api.errors import ApiError, ConnectionFailure, NotAvailable, ServerError
+from hfjobs_cli.api.errors import ApiError, NotAvailable, ServerError
 from hfjobs_cli.api.logs import StreamEnd, read_chunks
 from hfjobs_cli.api.models import Job
 from hfjobs_cli.api.streaming import SseEvent, iter_sse_batches
@@ -101,21 +101,17 @@ class MetricsFollower:
         self.samples = 0
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        failures = 0
+        """Opening each stream is retried by the transport (transient answers, resets and
+        timeouts, within the retry budget); past that budget its error (exit 6) ends this."""
         while True:
             try:
                 for sample in stream(
                     self.client, self.namespace, self.job_id, read_timeout=self.read_timeout
                 ):
-                    failures = 0
                     self.samples += 1
                     yield sample
             except NotRunning:
                 pass
-            except (ConnectionFailure, ServerError):
-                failures += 1
-                if failures > self.max_failures:
-                    raise
             job = self.client.get_job(self.namespace, self.job_id)
             if job.is_terminal:
                 self.job = job

@@ -89,8 +89,8 @@ class ScheduledJobs:
         """Create a scheduled job; never create a second one after an ambiguous failure.
 
         `jobSpec.labels` carries the `hfjobs-request-id` label: when the POST fails after it
-        may have reached the server (timeout, reset, 5xx), look the scheduled job up by that
-        label and resend only when it does not exist.
+        may have reached the server (timeout, reset, 5xx, an unreadable success), the
+        scheduled job is looked up by that label over a grace window, never posted again.
         """
         rid = _dict(_dict(body.get("jobSpec")).get("labels")).get(REQUEST_ID_LABEL)
         return create_once(
@@ -101,6 +101,7 @@ class ScheduledJobs:
             check=command(
                 "schedule", "ls", "-a", "-l", f"{REQUEST_ID_LABEL}={rid}", namespace=namespace
             ),
+            **self.client.grace(),
         )
 
     def list_all(self, namespace: str, labels: dict[str, str] | None = None) -> list[ScheduledJob]:

@@ -6,6 +6,7 @@ the functions here unwrap it and hand back `Webhook` objects that keep the raw d
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from urllib.parse import quote
 
 from hfjobs_cli.api.errors import ResponseError
 from hfjobs_cli.api.models import JobSpec, parse_time
+from hfjobs_cli.hints import command
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
@@ -121,8 +123,55 @@ def get_webhook(client: JobsClient, webhook_id: str) -> Webhook:
 
 
 def create_webhook(client: JobsClient, body: dict[str, Any]) -> Webhook:
-    """Create a webhook; never resent after it may have reached the server (not idempotent)."""
-    return _unwrap(_post(client, _path(), body))
+    """Create a webhook; never resent after it may have reached the server (not idempotent).
+
+    Webhooks carry no labels, so a create whose outcome is unknown is resolved by looking
+    for a webhook created since this call began with the same target (source job or URL),
+    watch list and domains: one found is the result; several, or none within the grace
+    window, is reported as unknown (exit 6) with the command that lists them.
+    """
+    from hfjobs_cli.api.client import create_once
+
+    started = time.time()
+
+    def find() -> Webhook | None:
+        matches = [
+            hook
+            for hook in list_webhooks(client)
+            if _same_webhook(hook, body)
+            and (hook.created_at is None or hook.created_at.timestamp() >= started - CLOCK_SLACK)
+        ]
+        if len(matches) > 1:
+            ids = ", ".join(hook.id for hook in matches)
+            raise ResponseError(
+                f"{len(matches)} webhooks with the same target and watch list were created "
+                f"meanwhile ({ids}): hfjobs cannot tell which one is its own"
+            )
+        return matches[0] if matches else None
+
+    return create_once(
+        lambda: _unwrap(_post(client, _path(), body)),
+        find,
+        "same-target",
+        what="webhook",
+        check=command("webhook", "ls"),
+        **client.grace(),
+    )
+
+
+CLOCK_SLACK = 120.0  # seconds of clock difference tolerated between this machine and the Hub
+
+
+def _same_webhook(hook: Webhook, body: dict[str, Any]) -> bool:
+    """Does `hook` have the target, watch list and domains that `body` asked for?"""
+    watched = {(str(w.get("type")), str(w.get("name"))) for w in body.get("watched") or []}
+    if {(w.type, w.name) for w in hook.watched} != watched:
+        return False
+    if body.get("domains") and set(hook.domains) != set(body["domains"]):
+        return False
+    if body.get("jobSourceId"):
+        return hook.job_source_id == body["jobSourceId"]
+    return hook.url == body.get("url")
 
 
 def update_webhook(client: JobsClient, webhook_id: str, body: dict[str, Any]) -> Webhook:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from hfjobs_cli.api.errors import ApiError
 from hfjobs_cli.api.models import Job
 from hfjobs_cli.commands._common import stage_exit_code
 from hfjobs_cli.context import AppContext
@@ -82,6 +83,16 @@ def follow_to_end(
                 if not batch:
                     continue
             print_batch(app, batch, timestamps=timestamps, to_stderr=logs_to_stderr)
+    except ApiError as exc:
+        if not exc.transient:
+            raise
+        # The budget ran out on a transient failure: the job's outcome is unknown, and it was
+        # not touched. Say what was tried and how to pick it up again (exit 6).
+        raise CliError(
+            f"Stopped following job {ref}, which was not cancelled: {exc}",
+            hint=f"Follow it again: {command('logs', '-f', ref)}",
+            code=ExitCode.UNREACHABLE,
+        ) from exc
     except KeyboardInterrupt:
         out.warn(f"Detached: job {ref} keeps running (it was not cancelled)")
         out.hint(f"Follow it again: {command('logs', '-f', ref)}")

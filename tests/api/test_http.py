@@ -167,3 +167,67 @@ def test_malformed_success_bodies_are_response_errors(body):
 def test_the_auth_object_never_shows_the_token():
     t = transport()
     assert "hf_secret" not in repr(t.auth)
+
+
+@responses.activate
+def test_post_is_sent_again_only_when_the_connection_was_refused_on_another_host():
+    responses.post(URL, body=requests.exceptions.ConnectionError("[Errno 111] Connection refused"))
+    responses.post(URL, json={"id": "x"})
+    assert transport().request("POST", URL, json_body={}).status_code == 200
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_a_refused_connection_on_this_machine_is_reported_at_once():
+    url = "http://127.0.0.1:9/api/jobs/alice"
+    responses.get(url, body=requests.exceptions.ConnectionError("[Errno 111] Connection refused"))
+    waits = []
+    t = Transport("http://127.0.0.1:9", None, user_agent="t", sleep=waits.append)
+    with pytest.raises(errors.ConnectionFailure) as err:
+        t.request("GET", url)
+    assert waits == [] and len(responses.calls) == 1
+    assert "Nothing listens at 127.0.0.1:9" in err.value.hint
+    local = Transport("http://127.0.0.1:9", None, user_agent="t", sleep=waits.append, local=True)
+    with pytest.raises(errors.ConnectionFailure) as err:
+        local.request("GET", url)
+    assert "`hfjobs emulator start`" in err.value.hint
+
+
+@pytest.mark.parametrize("status", [408, 425, 429, 500, 502, 503, 504])
+@responses.activate
+def test_every_transient_status_is_retried(status):
+    responses.get(URL, status=status)
+    responses.get(URL, json=[])
+    waits = []
+    assert transport(waits).request("GET", URL).status_code == 200
+    assert len(waits) == 1
+
+
+@responses.activate
+def test_userinfo_in_the_endpoint_is_dropped_and_never_shown():
+    url = "http://hub.test/api/jobs/alice"
+    responses.get(url, body=requests.exceptions.ConnectionError("reset by peer"))
+    t = Transport("http://bob:pa55word@hub.test", None, user_agent="t", sleep=lambda s: None)
+    assert t.endpoint == "http://hub.test"
+    with pytest.raises(errors.ConnectionFailure) as err:
+        t.request("GET", t.url("/api/jobs/alice"), attempts=1)
+    assert "pa55word" not in str(err.value) and "bob" not in str(err.value)
+    assert "authorization" not in {k.lower() for k in responses.calls[0].request.headers}
+
+
+@responses.activate
+def test_a_certificate_failure_names_the_reason_and_the_fix():
+    responses.get(
+        URL,
+        body=requests.exceptions.SSLError(
+            "HTTPSConnectionPool(host='hub.test', port=443): Max retries exceeded (Caused by "
+            "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+            "verify failed: self-signed certificate (_ssl.c:1006)')))"
+        ),
+    )
+    waits = []
+    with pytest.raises(errors.ConnectionFailure) as err:
+        transport(waits).request("GET", URL)
+    assert "TLS error: certificate verify failed: self-signed certificate" in str(err.value)
+    assert "REQUESTS_CA_BUNDLE" in err.value.hint
+    assert waits == []  # not retried: asking again cannot fix a certificate

@@ -91,6 +91,45 @@ def test_create_from_a_job_sends_the_source_and_both_domains(cli, api, logged_in
     assert f"Every event starts a copy of job {SOURCE}" in result.stderr
 
 
+def _reset(request):
+    import requests
+
+    raise requests.exceptions.ConnectionError("Connection aborted: reset by peer")
+
+
+def test_create_whose_answer_was_lost_finds_the_new_webhook_and_sends_nothing_again(
+    cli, api, logged_in
+):
+    """Webhooks have no labels: after a reset, the one with the same source job, watch list
+    and domains, created since the call began, is the result. One POST."""
+    import time
+
+    stub_source(api)
+    api.add_callback("POST", HOOKS, callback=_reset)
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    older = make_webhook(id=job_id(0xB0), createdAt="2020-01-01T00:00:00.000Z")
+    other = make_webhook(id=job_id(0xB2), createdAt=now, watched=[{"type": "user", "name": "x"}])
+    api.get(HOOKS, json=[older, other, make_webhook(createdAt=now)])
+    result = cli("webhook", "create", "-q", "--watch", "model:alice/my-model", "--job-id", SOURCE)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{HOOK}\n"
+    assert sum(1 for c in api.calls if c.request.method == "POST") == 1
+
+
+def test_create_whose_outcome_cannot_be_known_exits_6_with_the_command_to_check(
+    cli, api, logged_in
+):
+    stub_source(api)
+    api.add_callback("POST", HOOKS, callback=_reset)
+    api.get(HOOKS, json=[make_webhook(createdAt="2020-01-01T00:00:00.000Z")])
+    result = cli("webhook", "create", "--watch", "model:alice/my-model", "--job-id", SOURCE)
+    assert result.exit_code == 6, result.stderr
+    assert "The webhook may have been created" in result.stderr
+    assert "`hfjobs webhook ls`" in result.stderr
+    assert "ps -a" not in result.stderr  # the hint fits the operation
+    assert sum(1 for c in api.calls if c.request.method == "POST") == 1
+
+
 def test_create_with_namespace_id_domain_secret_and_secrets(
     cli, api, logged_in, tmp_path, monkeypatch
 ):

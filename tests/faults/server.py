@@ -16,6 +16,12 @@ actions consumed one per request, after which the honest default answers again. 
     Redirect("http://elsewhere/x", status=307)     a redirect
     Stream(upto=N, end="cut"|"reset"|"silent"|"keepalive"|"close", partial=True, hold=...)
                                                    the log replay, cut or stalled after N events
+    Trickle(every=0.05, then=...)                  the answer (default or `then`), status line
+                                                   and headers included, one byte at a time
+
+`server.endless_pages = "same-url" | "new-url" | "other-origin"` makes every page of the job
+list carry a `Link: rel="next"` that never ends (the same URL again, a new URL with the same
+jobs, or a URL on another host).
 
 Every answer carries `X-Request-Id: req-<n>` and `Connection: close`, so each request uses a
 fresh connection and a fault never leaks into the next request through a pooled socket.
@@ -82,6 +88,14 @@ class Apply:
 
 
 @dataclass
+class Trickle:
+    """The answer (the default one, or `then`), every byte of it sent `every` s apart."""
+
+    every: float = 0.05
+    then: Any = None
+
+
+@dataclass
 class Redirect:
     location: str
     status: int = 302
@@ -105,6 +119,7 @@ class Stream:
     hold: float = 0.0
     every: float = 0.2
     then: str = "close"
+    live: list[str] = field(default_factory=list)  # lines written after the replay was sent
 
 
 # -- the store -------------------------------------------------------------------------
@@ -214,6 +229,7 @@ class FaultServer:
         self.page_size: int | None = None  # paginate the job list with Link headers
         self.filter_labels = True  # False: the list ignores ?label= (the client must check)
         self.newest_first = True  # False: the list comes oldest first
+        self.endless_pages: str | None = None  # see the module docstring
         # What a POST /api/jobs/{ns} creates: its log lines and the stages its GETs return.
         self.create_lines: list[str] = ["hello"]
         self.create_stages: list[str] = ["COMPLETED"]
@@ -373,6 +389,12 @@ class FaultServer:
                 not self.filter_labels or all(job.data["labels"].get(k) == v for k, _, v in wanted)
             )
         ]
+        if self.endless_pages:
+            page = int(seen.query.get("page", ["0"])[0])
+            base = "http://elsewhere.test" if self.endless_pages == "other-origin" else self.url
+            following = page if self.endless_pages == "same-url" else page + 1
+            link = f'<{base}{seen.path}?page={following}>; rel="next"'
+            return Respond(200, items, headers={"Link": link})
         if not self.page_size:
             return Respond(200, items)
         page = int(seen.query.get("page", ["0"])[0])
@@ -438,6 +460,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self.connection.shutdown(socket.SHUT_RDWR)
         if isinstance(action, Stream):
             return self._stream(action, params, seen)
+        if isinstance(action, Trickle):
+            return self._trickle(action, route, params, seen)
         raise TypeError(f"unknown action {action!r}")
 
     def _respond(self, answer: Respond) -> None:
@@ -463,6 +487,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def _trickle(self, plan: Trickle, route: str, params: dict[str, str], seen: Seen) -> None:
+        answer = plan.then or self.fault.default(route, params, seen)
+        real = self.wfile
+        buffer = __import__("io").BytesIO()
+        self.wfile = buffer  # type: ignore[assignment]
+        try:
+            self._respond(answer)
+            self.flush_headers()
+        finally:
+            self.wfile = real
+        for byte in buffer.getvalue():
+            if not self.fault.sleep(plan.every):
+                return
+            real.write(bytes([byte]))
+            real.flush()
 
     def _reset(self) -> None:
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -519,6 +559,10 @@ class _Handler(BaseHTTPRequestHandler):
                     return False
                 self._chunk(b": keep-alive\n\n")
             self._chunk(b"".join(events[upto:]))
+        if plan.live:
+            start = len(job.events)
+            extra = encode_events(["x"] * (start - 1) + plan.live)[start:]
+            self._chunk(b"".join(extra))
         return True
 
 

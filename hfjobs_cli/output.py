@@ -37,6 +37,15 @@ def escape_control(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def escape_cell(text: str) -> str:
+    """A table cell on one line: control characters, tabs and newlines shown as escapes, so a
+    record stays one row with the same number of fields (a command may hold a newline)."""
+    text = escape_control(text)
+    if "\t" in text or "\n" in text:
+        text = text.replace("\t", "\\t").replace("\n", "\\n")
+    return text
+
+
 def is_terminal(stream: Any) -> bool:
     """Whether rich would treat `stream` as a terminal, answered without importing rich (16 ms
     that a piped command, or a message on a piped stderr, does not need): TTY_COMPATIBLE=0/1
@@ -272,7 +281,7 @@ class Output:
 
         `stderr=True` shows it to the person (e.g. what a bulk action will touch), not the pipe.
         """
-        cleaned = [[escape_control(cell) for cell in row] for row in rows]
+        cleaned = [[escape_cell(cell) for cell in row] for row in rows]
         terminal = self.err_is_terminal if stderr else self.stdout_is_terminal
         if not terminal:
             stream = sys.stderr if stderr else sys.stdout
@@ -398,7 +407,7 @@ class Output:
     # -- tables that grow or redraw (wait, stats -f) ------------------------------------
     def table_line(self, cells: Sequence[str]) -> None:
         """One tab-separated row on stdout, for a table printed as it grows (off a terminal)."""
-        self.line("\t".join(escape_control(cell) for cell in cells))
+        self.line("\t".join(escape_cell(cell) for cell in cells))
 
     @contextlib.contextmanager
     def live_table(self, *, transient: bool = False) -> Iterator[Any]:

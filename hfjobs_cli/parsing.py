@@ -14,6 +14,7 @@ from pathlib import Path
 
 from hfjobs_cli.errors import UsageError
 
+MAX_DURATION = 366 * 86400  # one year: an upper bound for every duration (the server decides below)
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?|\.\d+)([smhdw])", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
@@ -48,6 +49,8 @@ def parse_duration(text: str, *, what: str = "duration") -> float:
             )
     if seconds <= 0:
         raise UsageError(f"Invalid {what} '{text}': it must be greater than zero")
+    if not seconds <= MAX_DURATION:  # also inf, from a number too long for a float
+        raise UsageError(f"Invalid {what} '{text}': at most 366 days (366d)")
     return seconds
 
 

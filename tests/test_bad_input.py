@@ -234,6 +234,16 @@ CATALOGUE = [
         "a b",
         needle="'a b'",
     ),  # fmt: skip
+    # -- numbers with an upper bound (issue 12) ----------------------------------------------
+    row("run", "--timeout", "99999999999999999999999d", "python:3.12", "true", needle="366 days"),
+    row("run", "--timeout", "100000000w", "python:3.12", "true", needle="366 days"),
+    row("run", "--timeout", "9" * 400, "python:3.12", "true", needle="366 days"),
+    row("wait", "--timeout", "367d", JOB, needle="366 days"),
+    row("wait", "--interval", "53w", JOB, needle="366 days"),
+    row("ps", "--limit", "99999999999999999999999", needle="--limit"),
+    row("ps", "-w", "--interval", "nan", needle="--interval"),
+    row("logs", "-n", "99999999999999999999999", JOB, needle="--tail"),
+    row("run", "--attempts", "1000", "python:3.12", "true", needle="--attempts"),
     # -- environment knobs -------------------------------------------------------------------
     *[
         row("ps", "--namespace", "alice", needle=f"{knob}='{value}'", env={knob: value})
@@ -484,3 +494,41 @@ def test_schedule_aliases_in_any_case(alias, upper):
 @given(st.from_regex(r"[a-z0-9][a-z0-9-]{0,19}", fullmatch=True), st.text(string.hexdigits, min_size=1))
 def test_job_refs_with_a_namespace_round_trip(ns, ident):
     assert parse_job_ref(f"{ns}/{ident}", namespace=ns) == (ns, ident)
+
+
+# -- the token is a secret or nothing (issue 12) --------------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--dry-run", "-e", "HF_TOKEN", "python:3.12", "true"],
+        ["run", "-d", "-e", "HF_TOKEN", "python:3.12", "true"],
+        ["run", "-d", "-e", "HF_TOKEN=hf_testtokenvalue1234567890", "python:3.12", "true"],
+        ["run", "-d", "-e", "HUGGING_FACE_HUB_TOKEN", "python:3.12", "true"],
+        ["run", "-d", "--env-file", "{envfile}", "python:3.12", "true"],
+        ["uv", "run", "-d", "-e", "HF_TOKEN", "script.py"],
+        ["schedule", "run", "--dry-run", "-e", "HF_TOKEN", "@daily", "python:3.12", "true"],
+    ],
+    ids=["dry-run", "run", "run-value", "hub-token", "env-file", "uv", "schedule"],
+)
+def test_the_token_in_the_plain_environment_is_refused(
+    cli, hub: FaultServer, tmp_path, monkeypatch, args
+):
+    """A bare HF_TOKEN in -e or an env file would copy the token where --dry-run and inspect
+    show it: exit 2, a hint to use -s HF_TOKEN, the value nowhere, nothing sent."""
+    envfile = tmp_path / "job.env"
+    envfile.write_text("MODE=fast\nHF_TOKEN\n")
+    (tmp_path / "script.py").write_text("print(1)\n")
+    monkeypatch.chdir(tmp_path)
+    result = cli(*[a.replace("{envfile}", str(envfile)) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "would put a token in the job's plain environment" in result.stderr
+    assert "Hint: Pass it as a secret: -s " in result.stderr
+    assert "hf_testtoken" not in result.output
+    assert result.stdout == ""
+    assert not [r for r in hub.seen() if r.method == "POST"]
+
+
+def test_the_token_as_a_secret_is_still_forwarded(cli, hub: FaultServer):
+    result = cli("run", "--dry-run", "-s", "HF_TOKEN", "python:3.12", "true")
+    assert result.exit_code == 0, result.stderr
+    assert '"HF_TOKEN": "***"' in result.stdout

@@ -32,6 +32,7 @@ def new_request_id() -> str:
 T = TypeVar("T")
 
 
+EMPTY_PAGES = 5  # empty pages in a row that end a page chain
 LOOKUP_PAUSES = (1.0, 2.0, 4.0, 8.0)  # then 8 s apart, until the grace window is spent
 
 
@@ -191,14 +192,16 @@ class JobsClient:
         """The object items of a list endpoint, one list per page, following
         `Link: <...>; rel="next"`.
 
-        The chain ends when there is no next link, when a next URL comes again, or when a
-        page adds no item not seen before (a server looping over the same pages: an item
-        already yielded is not yielded again); a next link to another origin is refused (the
-        token goes only to the endpoint).
+        The chain ends when there is no next link, when a next URL comes again, when a page
+        holds only items seen before (a server looping over the same pages: an item already
+        yielded is not yielded again), or after `EMPTY_PAGES` empty pages in a row (a cursor
+        may skip a page the server filtered empty, not forever); a next link to another
+        origin is refused (the token goes only to the endpoint).
         """
         url: str | None = self.http.url(path)
         visited: set[str] = set()
         ids: set[str] = set()
+        empty = 0
         while url:
             visited.add(url)
             response = self.http.request("GET", url, params=params)
@@ -218,9 +221,11 @@ class JobsClient:
                 items.append(item)
             if items:
                 yield items
+            stale = bool(page) and not items  # every item seen before: a loop
+            empty = 0 if page else empty + 1
             url = response.links.get("next", {}).get("url")
             params = None  # the next URL carries every query parameter
-            if not url or url in visited or not items:
+            if not url or url in visited or stale or empty >= EMPTY_PAGES:
                 return
             if not self.http.same_origin(url):
                 raise self._unexpected(

@@ -29,6 +29,8 @@ from hfjobs_cli.parsing import (
     read_env_file,
 )
 
+MAX_ATTEMPTS = 100  # tries of one job in all; the server may allow fewer
+
 
 @dataclass
 class SpecOptions:
@@ -107,6 +109,21 @@ def read_secrets(
     return secrets
 
 
+TOKEN_NAMES = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
+
+
+def refuse_plain_token(names: dict[str, str], where: str) -> None:
+    """The token is a secret or nothing: a job's plain environment is shown by `--dry-run`,
+    `inspect` and the Hub's pages, so HF_TOKEN there is refused (exit 2) with the fix."""
+    for name in TOKEN_NAMES:
+        if name in names:
+            raise UsageError(
+                f"{where}: {name} would put a token in the job's plain environment, which "
+                "`--dry-run` and `inspect` show",
+                hint=f"Pass it as a secret: -s {name} (your own token) or -s {name}=VALUE",
+            )
+
+
 def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
     """The request body, validated; raises UsageError naming the first bad input."""
     image, command = split_command(opts.image, opts.command)
@@ -114,7 +131,10 @@ def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
         raise UsageError("Only one of --env-file - and --secrets-file - can read stdin")
     environment: dict[str, str] = {}
     for path in opts.env_files:
-        environment.update(read_env_file(path, option="--env-file", allow_missing=opts.dry_run))
+        from_file = read_env_file(path, option="--env-file", allow_missing=opts.dry_run)
+        refuse_plain_token(from_file, f"--env-file {path}")
+        environment.update(from_file)
+    refuse_plain_token({item.partition("=")[0]: "" for item in opts.env}, "-e/--env")
     environment.update(parse_env_pairs(opts.env, option="-e/--env", allow_missing=opts.dry_run))
     secrets = read_secrets(app, opts.secrets, opts.secrets_files, dry_run=opts.dry_run)
     named = [name for name in opts.file_secrets if name not in secrets]
@@ -148,8 +168,10 @@ def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
     if timeout is not None:  # an empty --timeout is a mistake, not "no timeout"
         spec["timeoutSeconds"] = parse_timeout_seconds(timeout)
     if opts.attempts is not None:
-        if opts.attempts < 1:
-            raise UsageError(f"Invalid --attempts {opts.attempts}: at least 1 (the first run)")
+        if not 1 <= opts.attempts <= MAX_ATTEMPTS:
+            raise UsageError(
+                f"Invalid --attempts {opts.attempts}: use 1 (the first run) to {MAX_ATTEMPTS}"
+            )
         spec["attempts"] = opts.attempts
     if opts.volumes:
         spec["volumes"] = [parse_volume(v) for v in opts.volumes]

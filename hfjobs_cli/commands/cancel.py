@@ -42,6 +42,8 @@ def cancel(
 
     With -l, --name or --all, the running and scheduling jobs that match are listed and
     cancelled after a confirmation (-y skips it; without a terminal, -y is required).
+    A job that had already ended is named with its stage and left alone: exit 1 when
+    any had (5 when any id is unknown), 0 when every job given was cancelled.
 
     Examples:
 
@@ -80,24 +82,48 @@ def cancel(
         targets = [(j.owner or ns, j.id) for j in jobs]
     else:
         targets = resolve_refs(app, list(job_ids or []), namespace)
-    cancelled = []
+    shown = []
     missing = 0
+    ended = 0
     for ns, ident in targets:
         try:
-            job = client.cancel_job(ns, ident)
+            job = _cancel_one(client, ns, ident, listed=selector)
         except NotFoundError:
             out.error(f"Job {ref_text(ns, ident)} not found")
             missing += 1
             continue
-        cancelled.append(job.raw if job else {"id": ident})
+        shown.append(job.raw if job else {"id": ident})
+        if job is not None and job.is_terminal and job.stage != "CANCELED":
+            # It ended on its own before the cancel: say so, never claim to have cancelled it.
+            ended += 1
+            message = f": {job.message}" if job.message else ""
+            out.warn(
+                f"Job {ident} had already ended with stage {job.stage}{message}: not cancelled"
+            )
+            continue
         if out.mode == "human":
             out.result(f"Job {ident} cancelled")
         elif out.mode == "quiet":
             out.ids([ident])
     if out.mode == "json":
-        out.json(cancelled)
+        out.json(shown)
     if missing:
         raise typer.Exit(ExitCode.NOT_FOUND)
+    if ended:
+        raise typer.Exit(ExitCode.FAILURE)
+
+
+def _cancel_one(client, ns: str, ident: str, *, listed: bool):
+    """Cancel a job that is still going; a job already over is returned as it is, untouched.
+
+    Ids named by the user are read first (a COMPLETED job is not cancelled, whatever the
+    server would do with the request); jobs just listed as running go straight to the cancel,
+    whose answer still tells a job that ended in between."""
+    if not listed:
+        job = client.get_job(ns, ident)
+        if job.is_terminal:
+            return job
+    return client.cancel_job(ns, ident)
 
 
 def register(app: typer.Typer) -> None:

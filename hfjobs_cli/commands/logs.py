@@ -62,6 +62,7 @@ def logs(
             "-n",
             "--tail",
             min=0,
+            max=100_000_000,
             metavar="N",
             help="Start from the last N lines (of each job).",
             show_default=False,

@@ -25,6 +25,8 @@ from hfjobs_cli.output import STAGE_STYLES
 from hfjobs_cli.parsing import merge_name_label, parse_label
 from hfjobs_cli.views import JOB_COLUMNS, format_usd, job_row
 
+MAX_LIMIT = 1_000_000  # more jobs than any namespace lists; `--limit 0` means all
+
 
 def parse_stages(values: list[str]) -> list[str]:
     stages: list[str] = []
@@ -61,7 +63,10 @@ def ps(
     label: LabelFilterOpt = None,
     name: NameFilterOpt = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, metavar="N", help="Show at most N jobs; 0 for all.")
+        int,
+        typer.Option(
+            "--limit", min=0, max=MAX_LIMIT, metavar="N", help="Show at most N jobs; 0 for all."
+        ),
     ] = 100,
     since: Annotated[
         str | None,
@@ -116,10 +121,12 @@ def ps(
     app = app_context(ctx)
     out = app.set_output(json=json, quiet=quiet, no_trunc=no_trunc or wide)
     stages = parse_stages(status or [])
-    if all_ and stages:
-        raise UsageError("Use either -a/--all or --status, not both")
+    # -a widens the default (active jobs only) to every stage; --status narrows it to the
+    # stages named, with or without -a (`ps -a --status error` is the help's own example).
     labels = dict(parse_label(item, require_value=True) for item in label or [])
     labels = merge_name_label(labels, name)
+    if not 1.0 <= interval <= 3600.0:  # also refuses nan and inf, which the range lets by
+        raise UsageError(f"Invalid --interval {interval}: use 1 to 3600 seconds")
     if not all_ and not stages:
         stages = list(ACTIVE_STAGES)
     if watch and (out.mode != "human" or not out.interactive):

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from hfjobs_cli.api.errors import NotFoundError
-from hfjobs_cli.api.models import ACTIVE_STAGES, Job
+from hfjobs_cli.api.models import Job
 from hfjobs_cli.commands._common import (
     app_context,
     ref_text,
@@ -69,8 +69,9 @@ def wait(
 ) -> None:
     """Wait until jobs end: exit 0 if all completed, 1 if any failed, 3 if any was cancelled.
 
-    Jobs are given by id, or selected with -l/--label and --name: then every matching job
-    that is running or scheduling when wait starts. Exit 124 when --timeout runs out.
+    Jobs are given by id, or selected with -l/--label and --name: then every matching job,
+    those already ended included (they count with their outcome); no match exits 5.
+    Exit 124 when --timeout runs out.
 
     Examples:
 
@@ -101,15 +102,24 @@ def wait(
     start = _clock()
     if selected:
         ns = app.namespace(namespace)
-        jobs = {
-            (ns, j.id): j for j in client.list_jobs(ns, stages=list(ACTIVE_STAGES), labels=labels)
-        }
+        # Every matching job, ended ones too: a sweep whose jobs already failed must not
+        # exit 0 because nothing was left running.
+        jobs = {(ns, j.id): j for j in client.list_jobs(ns, labels=labels)}
         if not jobs:
             filters = ", ".join(f"{k}={v}" for k, v in labels.items())
-            out.info(f"No running or scheduling jobs in {ns} match {filters}: nothing to wait for")
             if out.mode == "json":
                 out.json([])
-            return
+            raise CliError(
+                f"No job in {ns} matches {filters}: nothing to wait for",
+                hint="Check the label and the namespace: "
+                + command(
+                    "ps",
+                    "-a",
+                    *[w for k, v in labels.items() for w in ("-l", f"{k}={v}")],
+                    namespace=ns,
+                ),
+                code=ExitCode.NOT_FOUND,
+            )
     else:
         jobs = _first_look(app, list(refs))
     code = _wait(app, jobs, start=start, limit=limit, every=every)

@@ -71,6 +71,26 @@ def test_ps_all_status_labels_and_name_filters(cli, api, logged_in):
     assert result.stdout == f"{keep['id']}\n"
 
 
+def test_ps_all_with_status_filters_by_the_stages(cli, api, logged_in):
+    """The help's own example, `ps -a --status error --limit 20`, works."""
+    failed = make_job(stage="ERROR")
+    stub_list(api, [failed, make_job(stage="COMPLETED")], "stage=ERROR")
+    result = cli("ps", "-a", "--status", "error", "--limit", "20", "--namespace", "alice", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{failed['id']}\n"
+
+
+def test_piped_ps_keeps_one_row_per_job_with_tabs_and_newlines_escaped(cli, api, logged_in):
+    odd = make_job(command=["python", "-c", "a = 1\nprint(a)\tdone"], labels={"name": "x"})
+    stub_list(api, [odd, make_job()])
+    result = cli("ps", "--namespace", "alice")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3  # the header and one row per job
+    assert {len(line.split("\t")) for line in lines} == {7}
+    assert "a = 1\\nprint(a)\\tdone" in lines[1]
+
+
 def test_ps_label_with_two_equals_is_a_clean_usage_error(cli, api, logged_in):
     # hf 2.4.0 crashes with "too many values to unpack"; '=' is not a label value character.
     result = cli("ps", "--namespace", "alice", "-l", "a=b=c")
@@ -118,7 +138,8 @@ def test_ps_limit_0_gets_everything(cli, api, logged_in):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["ps", "-a", "--status", "error"], "either -a/--all or --status"),
+        (["ps", "--limit", "99999999999999999999999"], "--limit"),
+        (["ps", "--limit", "1000001"], "--limit"),
         (["ps", "--status", "sleeping"], "Invalid --status 'sleeping'"),
         (["ps", "-l", "novalue"], "expected KEY=VALUE"),
         (["ps", "--json", "-q"], "either --json or -q"),
@@ -178,12 +199,14 @@ def test_namespace_conflict_is_a_usage_error(cli, api, logged_in):
 
 def test_cancel_posts_and_continues_after_unknown_ids(cli, api, logged_in):
     a, b = make_job(), make_job()
+    api.get(f"{JOBS}/{a['id']}", json=a)
     api.post(
         f"{JOBS}/{a['id']}/cancel",
         json={**a, "status": {"stage": "CANCELED"}},
         match=[auth_header()],
     )
-    api.post(f"{JOBS}/{'0' * 24}/cancel", status=404, json={"error": "Job not found"})
+    api.get(f"{JOBS}/{'0' * 24}", status=404, json={"error": "Job not found"})
+    api.get(f"{ENDPOINT}/api/jobs/acme/{b['id']}", json=b)
     api.post(f"{ENDPOINT}/api/jobs/acme/{b['id']}/cancel", body=b"")
     api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
     result = cli("cancel", a["id"], "0" * 24, f"acme/{b['id']}")
@@ -197,10 +220,51 @@ def test_cancel_posts_and_continues_after_unknown_ids(cli, api, logged_in):
 
 def test_cancel_quiet_and_json(cli, api, logged_in):
     a = make_job()
+    api.get(f"{JOBS}/{a['id']}", json=a)
     api.post(f"{JOBS}/{a['id']}/cancel", json=a)
     assert cli("cancel", "-q", f"alice/{a['id']}").stdout == f"{a['id']}\n"
+    api.get(f"{JOBS}/{a['id']}", json=a)
     api.post(f"{JOBS}/{a['id']}/cancel", json=a)
     assert json.loads(cli("cancel", "--json", f"alice/{a['id']}").stdout) == [a]
+
+
+@pytest.mark.parametrize("stage", ["COMPLETED", "ERROR", "CANCELED", "DELETED"])
+def test_cancel_of_a_job_that_already_ended_says_so_and_sends_no_cancel(
+    cli, api, logged_in, stage
+):
+    """Never "✓ cancelled" for a job that ended on its own: named with its stage, left alone,
+    exit 1 (the others are still cancelled)."""
+    done, running = make_job(stage=stage, message="done"), make_job()
+    api.get(f"{JOBS}/{done['id']}", json=done)
+    api.get(f"{JOBS}/{running['id']}", json=running)
+    api.post(f"{JOBS}/{running['id']}/cancel", json={**running, "status": {"stage": "CANCELED"}})
+    result = cli("cancel", f"alice/{done['id']}", f"alice/{running['id']}")
+    assert not [c for c in api.calls if c.request.url.endswith(f"{done['id']}/cancel")]
+    if stage == "CANCELED":  # already in the stage asked for
+        assert result.exit_code == 0, result.stderr
+        return
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout == f"✓ Job {running['id']} cancelled\n"
+    assert f"Job {done['id']} had already ended with stage {stage}: done: not cancelled" in (
+        result.stderr
+    )
+
+
+def test_cancel_quiet_prints_only_the_jobs_it_cancelled(cli, api, logged_in):
+    done = make_job(stage="COMPLETED")
+    api.get(f"{JOBS}/{done['id']}", json=done)
+    result = cli("cancel", "-q", f"alice/{done['id']}")
+    assert (result.exit_code, result.stdout) == (1, "")
+
+
+def test_cancel_by_label_reports_a_job_that_ended_in_between(cli, api, logged_in):
+    job = make_job(labels={"sweep": "a"})
+    api.get(JOBS, json=[job])
+    api.post(f"{JOBS}/{job['id']}/cancel", json={**job, "status": {"stage": "COMPLETED"}})
+    result = cli("cancel", "-y", "-l", "sweep=a", "--namespace", "alice")
+    assert result.exit_code == 1, result.stderr
+    assert "had already ended with stage COMPLETED: not cancelled" in result.stderr
+    assert "cancelled\n" not in result.stdout
 
 
 def test_forbidden_namespace_exits_4(cli, api, logged_in):

@@ -12,6 +12,7 @@ from tests.payloads import ENDPOINT, make_job, whoami
 
 JOBS = f"{ENDPOINT}/api/jobs/alice"
 JOB_ID = "6650a1b2c3d4e5f60718293a"
+JOB_ID2 = "7750a1b2c3d4e5f60718293b"
 OTHER_ID = "6650a1b2c3d4e5f60718293b"
 HEADER = "JOB ID\tCPU %\tNUM CPU\tMEM %\tMEM USAGE\tNET I/O\tGPU UTIL %\tGPU MEM %\tGPU MEM USAGE"
 GIB = 1024**3
@@ -349,31 +350,40 @@ def test_wait_quiet_prints_nothing(cli, api, logged_in):
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", "")
 
 
-def test_wait_by_label_waits_for_the_matching_active_jobs(cli, api, logged_in):
+def test_wait_by_label_counts_every_matching_job_ended_ones_included(cli, api, logged_in):
+    """A sweep whose jobs already failed does not exit 0: every matching job counts with its
+    outcome, running or ended."""
     api.get(
         JOBS,
-        json=[make_job(id=JOB_ID, stage="RUNNING", labels={"sweep": "lr"})],
-        match=[matchers.query_string_matcher("stage=RUNNING&stage=SCHEDULING&label=sweep%3Dlr")],
+        json=[
+            make_job(id=JOB_ID, stage="RUNNING", labels={"sweep": "lr"}),
+            make_job(id=JOB_ID2, stage="ERROR", labels={"sweep": "lr"}),
+            make_job(id="f" * 24, stage="COMPLETED", labels={"sweep": "other"}),
+        ],
+        match=[matchers.query_string_matcher("label=sweep%3Dlr")],
     )
     stub_job(api, JOB_ID, "COMPLETED")
     result = cli("wait", "-l", "sweep=lr", "--namespace", "alice")
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[1].startswith(f"{JOB_ID}\tCOMPLETED")
+    assert result.exit_code == 1, result.stderr
+    rows = sorted(result.stdout.splitlines()[1:])
+    assert [r.split("\t")[:2] for r in rows] == sorted([[JOB_ID, "COMPLETED"], [JOB_ID2, "ERROR"]])
+    assert "1 of 2 jobs did not complete" in result.stderr
 
 
-def test_wait_by_name_with_no_active_job_says_so(cli, api, logged_in):
+def test_wait_by_label_with_only_ended_jobs_exits_with_their_outcome(cli, api, logged_in):
+    api.get(JOBS, json=[make_job(id=JOB_ID, stage="CANCELED", labels={"sweep": "lr"})])
+    result = cli("wait", "-q", "-l", "sweep=lr", "--namespace", "alice")
+    assert (result.exit_code, result.stdout, result.stderr) == (3, "", "")
+
+
+def test_wait_by_name_with_no_matching_job_exits_5(cli, api, logged_in):
     api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
-    api.get(
-        JOBS,
-        json=[],
-        match=[
-            matchers.query_string_matcher("stage=RUNNING&stage=SCHEDULING&label=name%3Dnightly")
-        ],
-    )
+    api.get(JOBS, json=[], match=[matchers.query_string_matcher("label=name%3Dnightly")])
     result = cli("wait", "--name", "nightly")
-    assert result.exit_code == 0
+    assert result.exit_code == 5
     assert result.stdout == ""
-    assert "No running or scheduling jobs in alice match name=nightly" in result.stderr
+    assert "Error: No job in alice matches name=nightly: nothing to wait for" in result.stderr
+    assert "Hint: Check the label and the namespace: hfjobs ps -a -l name=nightly" in result.stderr
 
 
 def test_wait_survives_a_flaky_network(cli, api, logged_in):

@@ -102,9 +102,12 @@ def test_wait_by_label_waits_for_the_whole_batch(hfjobs):
     jobs = result.json()
     assert {j["id"] for j in jobs} == ids
     assert {j["status"]["stage"] for j in jobs} == {"COMPLETED"}
-    again = hfjobs("wait", "-l", f"sweep={batch}")
-    assert again.returncode == 0
-    assert "nothing to wait for" in again.stderr
+    again = hfjobs("wait", "-l", f"sweep={batch}")  # ended jobs count with their outcome
+    assert again.returncode == 0, again.stderr
+    assert "All 2 jobs completed" in again.stderr
+    none = hfjobs("wait", "-l", f"sweep={batch}-none")
+    assert none.returncode == 5
+    assert "nothing to wait for" in none.stderr
 
 
 def test_stats_of_a_running_job_then_of_the_finished_job(hfjobs):

@@ -145,6 +145,14 @@ def test_a_page_chain_that_never_ends_stops(cli, hub: FaultServer, kind):
     assert len(hub.seen("list")) <= 2
 
 
+def test_an_endless_chain_of_empty_pages_stops(cli, hub: FaultServer):
+    hub.endless_pages = "new-url"  # no job: every page is empty, every next URL new
+    result = cli("ps", "-a", "-q", "--limit", "0", "--namespace", "alice")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert len(hub.seen("list")) == 5
+
+
 def test_wait_by_label_stops_an_endless_page_chain(cli, hub: FaultServer):
     hub.add_job(stages=["COMPLETED"], labels={"sweep": "a"})
     hub.endless_pages = "new-url"

@@ -130,7 +130,10 @@ def history(
     ctx: typer.Context,
     sj_id: ScheduleIdArg,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, metavar="N", help="Show at most N runs; 0 for all.")
+        int,
+        typer.Option(
+            "--limit", min=0, max=1_000_000, metavar="N", help="Show at most N runs; 0 for all."
+        ),
     ] = 20,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,

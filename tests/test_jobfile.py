@@ -203,3 +203,11 @@ def test_uv_run_refuses_an_unknown_header_key(cli, tmp_path):
     result = cli("uv", "run", "--dry-run", str(script))
     assert result.exit_code == 2
     assert "s.py [tool.hfjobs]: unknown key 'flavr'; did you mean 'flavor'?" in result.stderr
+
+
+def test_a_job_file_from_stdin(cli):
+    result = cli("run", "-f", "-", "--dry-run", "--json", input=BASE + 'flavor = "t4-small"\n')
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["flavor"] == "t4-small"
+    both = cli("run", "-f", "-", "--env-file", "-", "--dry-run", input=BASE)
+    assert both.exit_code == 2 and "can read stdin" in both.stderr

@@ -11,6 +11,7 @@ from hfjobs_cli import completion
 from hfjobs_cli.commands._attach import start_job
 from hfjobs_cli.commands._common import app_context, reject_option_word
 from hfjobs_cli.commands._spec import SpecOptions, build_spec, masked, show_dry_run
+from hfjobs_cli.errors import UsageError
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt, YesOpt
 
 RUN_CONTEXT = {"allow_interspersed_args": False, "ignore_unknown_options": True}
@@ -186,6 +187,8 @@ def spec_options(
 
     loaded = job_file if isinstance(job_file, jobfile.JobFile) or job_file is None else None
     if isinstance(job_file, str):
+        if job_file == "-" and "-" in [*(env_file or []), *(secrets_file or [])]:
+            raise UsageError("Only one of -f -, --env-file - and --secrets-file - can read stdin")
         loaded = jobfile.load(job_file)
     image, command = jobfile.image_and_command(loaded, image, command)
     opts = SpecOptions(

@@ -43,6 +43,16 @@ class Target:
         return f"{self.namespace}/{self.job_id}"
 
 
+def stdout_colour(out) -> bool:
+    """Colour the tags: stdout is a terminal and colour is allowed (NO_COLOR, TERM=dumb)."""
+    console = out.out
+    return bool(
+        out.stdout_is_terminal
+        and getattr(console, "color_system", None) is not None
+        and not getattr(console, "no_color", False)
+    )
+
+
 def check_prefix_format(text: str) -> str:
     for field in _FIELDS.findall(text):
         if field not in PREFIX_FIELDS:
@@ -94,12 +104,7 @@ def follow_many(
 
     out = app.output
     json_lines = out.mode == "json" and not to_stderr
-    colour = (
-        not to_stderr
-        and not json_lines
-        and out.stdout_is_terminal
-        and getattr(out.out, "color_system", None) is not None
-    )
+    colour = not to_stderr and not json_lines and stdout_colour(out)
     tags = prefixes(targets, prefix_format or "", colour=colour)
     client.http.widen_pool(2 * len(targets) + 4)  # a stream and a stage check per job
     inbox: queue.Queue = queue.Queue(maxsize=queue_batches)

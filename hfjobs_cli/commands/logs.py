@@ -239,11 +239,10 @@ def _one(app, client, target, follow, tail, timestamps, keep) -> None:
 def _snapshots(app, client, targets, tail, timestamps, keep, fmt) -> None:
     """What each job has written so far, one job after the other, each line tagged."""
     from hfjobs_cli.api.logs import snapshot
-    from hfjobs_cli.commands._multilog import prefixes, print_lines
+    from hfjobs_cli.commands._multilog import prefixes, print_lines, stdout_colour
 
     out = app.output
-    colour = out.stdout_is_terminal and getattr(out.out, "color_system", None) is not None
-    tags = prefixes(targets, fmt or "", colour=colour and out.mode != "json")
+    tags = prefixes(targets, fmt or "", colour=stdout_colour(out) and out.mode != "json")
     try:
         for target, tag in zip(targets, tags, strict=True):
             for batch in snapshot(client, target.namespace, target.job_id, tail=tail):

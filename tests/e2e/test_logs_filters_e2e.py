@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from tests.e2e.conftest import wait_for_stage
 
 PY = "python:3.12"
@@ -145,3 +147,49 @@ def test_the_readme_logs_and_ps_examples_run(hfjobs, tmp_path):
     for line in examples("#### Recent jobs first, longest first: `--since`, `--sort`"):
         result = run_example(line, hfjobs.env(), tmp_path)
         assert result.returncode == 0, (line, result.stderr)
+
+
+def _on_a_terminal(hfjobs, args, extra_env=None) -> str:
+    """stdout of `hfjobs ARGS` written to a pseudo-terminal."""
+    import os
+    import subprocess
+
+    pty = pytest.importorskip("pty")  # pseudo-terminals are POSIX-only
+
+    from tests.e2e.conftest import HFJOBS
+
+    leader, follower = pty.openpty()
+    env = {**hfjobs.env(), "TERM": "xterm-256color", **(extra_env or {})}
+    if "NO_COLOR" not in (extra_env or {}):
+        env.pop("NO_COLOR", None)
+    proc = subprocess.Popen(
+        [HFJOBS, *args],
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(30)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
+def test_tags_are_coloured_on_a_terminal_unless_no_color(hfjobs):
+    one = start(hfjobs, "--name", "red", PY, "python", "-c", "print('x')")
+    two = start(hfjobs, "--name", "blue", PY, "python", "-c", "print('y')")
+    wait_for_stage(hfjobs, one, ("COMPLETED",))
+    wait_for_stage(hfjobs, two, ("COMPLETED",))
+    coloured = _on_a_terminal(hfjobs, ["logs", one, two])
+    assert "\x1b[" in coloured and "red " in coloured and "blue" in coloured
+    plain = _on_a_terminal(hfjobs, ["logs", one, two], {"NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "red  | x" in plain

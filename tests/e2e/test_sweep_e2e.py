@@ -143,11 +143,13 @@ def test_the_readme_sweep_and_cost_examples_run(hfjobs, tmp_path):
         == 4
     )
 
-    refused, allowed, setting = examples("#### Cost guard: `--max-cost`")
+    refused, allowed, forced, setting = examples("#### Cost guard: `--max-cost`")
     result = run_example(refused, hfjobs.env(), tmp_path)
     assert result.returncode == 2 and "can cost up to $1.25" in result.stderr
     result = run_example(allowed, hfjobs.env(), tmp_path)
     assert result.returncode == 0 and result.stdout == "1\n"
+    result = run_example(forced, hfjobs.env(), tmp_path)
+    assert result.returncode == 0 and result.stdout == "2\n"
     assert run_example(setting, hfjobs.env(), tmp_path).returncode == 0
 
 

@@ -27,6 +27,7 @@ from hfjobs_cli.api.errors import (
     ResponseError,
     error_class_for,
 )
+from hfjobs_cli.api.reader import wait_for
 
 RETRY_STATUSES = TRANSIENT_STATUSES  # one classification for every path
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -315,7 +316,7 @@ class Transport:
 
         worker = threading.Thread(target=work, name="hfjobs-http", daemon=True)
         worker.start()
-        if not done.wait(budget):
+        if not wait_for(done, budget):  # in slices: Ctrl-C ends it at once on Windows too
             self._abandoned.append(worker)
             raise Overdue(
                 f"no complete answer within the {self.retry.budget:g}s budget "

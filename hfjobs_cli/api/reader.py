@@ -1,11 +1,13 @@
-"""Reading a stream so that Ctrl-C interrupts a silent one at once, on every platform.
+"""Reading a stream, and waiting for an answer, so that Ctrl-C interrupts at once on every
+platform.
 
 On POSIX a signal interrupts a blocked socket read and Python raises KeyboardInterrupt at once.
 On Windows it does not: the handler runs only when the read returns, with data or at the read
 timeout (75 s for a log stream). So the blocking reads are done by a worker thread, a few
 chunks ahead, while the main thread takes the chunks from a queue and, when none is there,
 waits in short slices, between which Python runs the Ctrl-C handler. Reading ahead keeps a
-long log as fast as reading in place: the main thread rarely waits.
+long log as fast as reading in place: the main thread rarely waits. The wait for a plain
+request's answer (made by a helper thread, api/http.py) is sliced the same way: `wait_for()`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import queue
 import socket
 import threading
+import time
 from typing import Any
 
 WAKE = 0.2  # seconds between two checks for Ctrl-C while a stream is silent
@@ -92,3 +95,16 @@ def _socket_of(raw: Any) -> Any:
     """The socket under a urllib3 response, or None (a test's stand-in, another library)."""
     sock = getattr(getattr(raw, "connection", None), "sock", None)
     return sock if sock is not None and hasattr(sock, "shutdown") else None
+
+
+def wait_for(event: threading.Event, timeout: float) -> bool:
+    """`event.wait(timeout)` in slices of WAKE seconds: a long wait (for a request's answer,
+    done by a helper thread) ends at once on Ctrl-C on Windows too, where a single long wait
+    would hold the handler until it ends."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return event.is_set()
+        if event.wait(min(WAKE, left)):
+            return True

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.faults.server import FaultServer, Stream, child_env, finish, log_lines
+from tests.faults.server import Delay, FaultServer, Hangup, Stream, child_env, finish, log_lines
 
 WINDOWS_LIKE = """
 import signal, sys, threading
@@ -63,3 +63,26 @@ def test_ctrl_c_ends_a_silent_log_stream_at_once(fault_server: FaultServer, sile
     assert "Traceback" not in err
     assert "keeps running (it was not cancelled)" in err
     assert fault_server.seen("cancel") == []
+
+
+@pytest.mark.parametrize("command", ["ps", "inspect"])
+def test_ctrl_c_ends_the_wait_for_an_answer_at_once(fault_server: FaultServer, command):
+    """A request whose answer does not come (the read timeout is 30 s, then a retry)."""
+    job = fault_server.add_job(lines=log_lines(1), stages=["RUNNING"])
+    if command == "ps":
+        fault_server.script("list", Delay(60, then=Hangup()), forever=True)
+        args, route = ["ps", "--namespace", "alice"], "list"
+    else:
+        fault_server.script("get", Delay(60, then=Hangup()), forever=True)
+        args, route = ["inspect", f"alice/{job.id}"], "get"
+    proc = _spawn(args, child_env(fault_server))
+    try:
+        fault_server.wait_for(route)
+        time.sleep(0.5)  # let it settle into the blocking read
+        os.kill(proc.pid, signal.SIGINT)
+        code, _out, err = finish(proc, timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err

@@ -20,7 +20,7 @@ import urllib3.exceptions
 
 from hfjobs_cli.api.client import JobsClient
 from hfjobs_cli.api.errors import ConnectionFailure, NotFoundError
-from hfjobs_cli.api.models import BANNER, Job, LogEvent, parse_time
+from hfjobs_cli.api.models import Job, LogEvent, parse_time, without_banner
 from hfjobs_cli.api.reader import StreamReader
 from hfjobs_cli.api.streaming import iter_log_batches
 
@@ -139,7 +139,7 @@ def _snapshot(
                 i for i, e in enumerate(batch) if _is_live(e.timestamp, cutoff, cutoff_text)
             )
             batch = batch[:live_at]
-        out = [e for e in batch if not e.data.startswith(BANNER)]
+        out = without_banner(batch)
         if out:
             shown += len(out)
             yield out
@@ -254,7 +254,7 @@ class Follower:
                 new = batch[self._seen - start :] if self._seen > start else batch
                 self._seen += len(new)
                 self._last = new[-1]
-                fresh = [e for e in new if not e.data.startswith(BANNER)]
+                fresh = without_banner(new)
                 if fresh:
                     yield fresh
                 continue

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 
-from hfjobs_cli.api.models import LogEvent
+from hfjobs_cli.api.models import LogBatch, LogEvent
 
 
 @dataclass
@@ -92,25 +93,34 @@ def _from_payload(payload: object) -> LogEvent | None:
 
 
 _UNUSUAL = (b"event:", b"data:{", b"\r")  # what the fast path leaves to the general parser
+_DATA, _STAMP = itemgetter("data"), itemgetter("timestamp")
 
 
 class LogStreamParser(SseParser):
     """The `/logs` stream, fast: one `data: {...}` line is one event (as the Hub sends them).
 
-    A chunk without named events (the normal case) is split and filtered in one pass and its
-    JSON payloads are decoded with a single `json.loads` of a JSON array; anything unusual
-    (named events, multi-line data) takes the general SSE path.
+    A chunk laid out as the Hub sends it (`data: {...}` lines, each followed by a blank line,
+    no `\r`) is split in one pass, its JSON payloads are decoded with a single `json.loads`
+    of a JSON array, and its lines are kept in two columns (a `LogBatch`). Anything else
+    (comments, named events, multi-line data) is first checked for what the fast path cannot
+    take, and then takes the general SSE path.
     """
 
-    def feed_logs(self, chunk: bytes) -> list[LogEvent]:
+    def feed_logs(self, chunk: bytes) -> LogBatch:
         data = self._buffer + chunk
-        if self._data or self._event or self._pending_cr or any(m in data for m in _UNUSUAL):
-            return [e for e in map(log_event, self.feed(chunk)) if e is not None]
+        if self._data or self._event or self._pending_cr or b"\r" in data:
+            return self._general(chunk)
         lines = data.split(b"\n")
-        self._buffer = lines.pop()
+        rest = lines.pop()
         payloads = [line[6:] for line in lines if line[:7] == b"data: {"]
+        # The Hub's layout: every even line a payload, every odd line blank. Otherwise look
+        # for what only the general parser understands (a scan of the whole chunk).
+        if len(payloads) * 2 != len(lines) or any(lines[1::2]):
+            if any(marker in data for marker in _UNUSUAL):
+                return self._general(chunk)
+        self._buffer = rest
         if not payloads:
-            return []
+            return LogBatch([], [])
         try:
             decoded = json.loads(b"[" + b",".join(payloads) + b"]")
         except ValueError:  # one bad payload: decode them one by one, skipping it
@@ -120,26 +130,38 @@ class LogStreamParser(SseParser):
                     decoded.append(json.loads(payload))
                 except ValueError:
                     continue
-        # tuple.__new__ skips NamedTuple's Python-level __new__: a third faster per line.
-        new = tuple.__new__
-        return [
-            new(LogEvent, (_text(item.get("data")), _text(item.get("timestamp"))))
-            for item in decoded
-            if isinstance(item, dict)
-        ]
+        try:
+            texts, stamps = list(map(_DATA, decoded)), list(map(_STAMP, decoded))
+            "".join(texts), "".join(stamps)  # a TypeError unless all are strings (C speed)
+        except (KeyError, TypeError):  # an item without both keys, not an object, not a str
+            return _loose(decoded)
+        return LogBatch(texts, stamps)
+
+    def _general(self, chunk: bytes) -> LogBatch:
+        return LogBatch.of(e for e in map(log_event, self.feed(chunk)) if e is not None)
+
+
+def _loose(decoded: list[object]) -> LogBatch:
+    """The lines of payloads that are not all `{"data": str, "timestamp": str}`: objects
+    only, a missing or null value read as "", another value as its text."""
+    items = [item for item in decoded if isinstance(item, dict)]
+    return LogBatch(
+        [_text(item.get("data")) for item in items],
+        [_text(item.get("timestamp")) for item in items],
+    )
 
 
 def _text(value: object) -> str:
     return value if type(value) is str else ("" if value is None else str(value))
 
 
-def iter_log_batches(chunks: Iterable[bytes]) -> Iterator[list[LogEvent]]:
-    """Batches of log events from the raw bytes of a `/logs` response."""
+def iter_log_batches(chunks: Iterable[bytes]) -> Iterator[LogBatch]:
+    """Batches of log lines from the raw bytes of a `/logs` response."""
     parser = LogStreamParser()
     for chunk in chunks:
-        events = parser.feed_logs(chunk)
-        if events:
-            yield events
-    tail = [e for e in map(log_event, parser.close()) if e is not None]
+        batch = parser.feed_logs(chunk)
+        if batch:
+            yield batch
+    tail = LogBatch.of(e for e in map(log_event, parser.close()) if e is not None)
     if tail:
         yield tail

@@ -21,17 +21,23 @@ if TYPE_CHECKING:
 
 
 def print_batch(app: AppContext, batch, *, timestamps: bool, to_stderr: bool = False) -> None:
+    """A batch of log lines (a LogBatch's columns, or LogEvents) in one write."""
+    texts = getattr(batch, "texts", None)
+    stamps = getattr(batch, "stamps", None)
+    if texts is None or stamps is None:
+        texts, stamps = [e.data for e in batch], [e.timestamp for e in batch]
     if app.output.mode == "json" and not to_stderr:
-        import json
+        # json.dumps({"timestamp": t, "data": d}, ensure_ascii=False), without a dict per line
+        from json.encoder import encode_basestring
 
         app.output.write_log_lines(
             [
-                json.dumps({"timestamp": e.timestamp, "data": e.data}, ensure_ascii=False)
-                for e in batch
+                '{"timestamp": ' + encode_basestring(t) + ', "data": ' + encode_basestring(d) + "}"
+                for t, d in zip(stamps, texts, strict=True)
             ]
         )
         return
-    lines = [f"{e.timestamp} {e.data}" for e in batch] if timestamps else [e.data for e in batch]
+    lines = [f"{t} {d}" for t, d in zip(stamps, texts, strict=True)] if timestamps else texts
     if to_stderr:
         import sys
 

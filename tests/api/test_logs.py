@@ -189,3 +189,73 @@ def test_a_scheduling_job_is_polled_quickly_first_then_at_the_hub_cadence():
     # A job that leaves SCHEDULING at once (the local emulator) is seen within 0.05 s.
     assert slept[:3] == [0.05, 0.1, 0.35]
     assert sum(slept) == pytest.approx(0.05 + 0.1 + 0.35 + 0.5 + 1.0 + 2.0 + 2.0)
+
+
+def _hub_body(n: int) -> bytes:
+    banner = b'data: {"data":"===== Job started at 2026-01-01 00:00:00 =====","timestamp":"t0"}\n\n'
+    lines = [
+        f'data: {{"data":"line {i} \\u2713 \\"q\\" {"x" * (i % 50)}","timestamp":"t{i}"}}\n\n'.encode()
+        for i in range(1, n + 1)
+    ]
+    return banner + b"".join(lines)
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 1000, 256 * 1024])
+def test_columnar_batches_are_the_lines_at_any_chunking(size):
+    """The Hub's layout in any chunking: the same lines, stamps and banner handling."""
+    from hfjobs_cli.api.models import LogBatch, LogEvent, without_banner
+
+    body = _hub_body(3000)
+    chunks = [body[i : i + size] for i in range(0, len(body), size)]
+    batches = list(iter_log_batches(chunks))
+    assert all(isinstance(b, LogBatch) for b in batches)
+    events = [e for b in batches for e in b]
+    assert events[0].data.startswith("===== Job started")
+    assert events[1] == LogEvent('line 1 ✓ "q" x', "t1")
+    assert [e.timestamp for e in events] == [f"t{i}" for i in range(3001)]
+    shown = [e for b in batches for e in without_banner(b)]
+    assert shown == events[1:]
+    first = batches[0]
+    assert first[:2] == list(first)[:2] and first[-1] == list(first)[-1]
+
+
+def test_unusual_lines_in_a_chunk_take_the_general_parser():
+    """Comments, named events, `data:` without a space, multi-line data, null values: the
+    same answers as before the columns, whichever path a chunk takes."""
+    body = (
+        b'data: {"data": "a", "timestamp": "t1"}\n\n'
+        b": keep-alive\n\n"
+        b'data: {"data": "b", "timestamp": "t2"}\n\n'
+        b'event: metric\ndata: {"data": "not a line", "timestamp": "t"}\n\n'
+        b'data:{"data": "c", "timestamp": "t3"}\n\n'
+        b'data: {"data": null, "timestamp": "t4"}\n\n'
+        b'data: {"data": 5, "timestamp": "t5"}\n\n'
+        b'data: {"timestamp": "t6"}\n\n'
+        b"data: [1, 2]\n\n"
+    )
+    # A null is "None" on the general path (the whole body is one chunk with an `event:`
+    # line) and "" on the fast one (small chunks), as it was before the columns.
+    for size, null in ((len(body), "None"), (100, ""), (40, ""), (17, ""), (3, "")):
+        chunks = [body[i : i + size] for i in range(0, len(body), size)]
+        lines = [e.data for batch in iter_log_batches(chunks) for e in batch]
+        assert lines == ["a", "b", "c", null, "5", ""], size
+
+
+def test_a_batch_reads_as_a_list_of_events():
+    from hfjobs_cli.api.models import BANNER, LogBatch, LogEvent
+
+    batch = LogBatch(["a", f"{BANNER} at x", "b\n===== Job started inside"], ["t1", "t2", "t3"])
+    assert len(batch) == 3 and batch
+    assert list(batch) == [LogEvent("a", "t1"), LogEvent(f"{BANNER} at x", "t2"),
+                           LogEvent("b\n===== Job started inside", "t3")]  # fmt: skip
+    assert batch[1:] == [
+        LogEvent(f"{BANNER} at x", "t2"),
+        LogEvent("b\n===== Job started inside", "t3"),
+    ]
+    assert batch.without_banner() == [
+        LogEvent("a", "t1"),
+        LogEvent("b\n===== Job started inside", "t3"),
+    ]
+    plain = LogBatch(["a"], ["t"])
+    assert plain.without_banner() is plain
+    assert not LogBatch([], [])

@@ -44,6 +44,28 @@ def test_logs_json_lines(cli, api, logged_in):
     ]
 
 
+TRICKY = ["a", 'quote " and \\ backslash', "tab\there", "é ✓ 日本 \u2028", "\x1b[1mbold\x1b[0m", ""]
+
+
+def test_logs_json_lines_are_json_dumps_of_each_line_byte_for_byte(cli, api, logged_in):
+    """Encoded from the batch's columns: the bytes json.dumps of {timestamp, data} gives."""
+    stub_logs(api, [(ts(i), text) for i, text in enumerate(TRICKY, 1)])
+    result = cli("logs", "--json", f"alice/{JOB_ID}")
+    assert result.stdout == "".join(
+        json.dumps({"timestamp": ts(i), "data": text}, ensure_ascii=False) + "\n"
+        for i, text in enumerate(TRICKY, 1)
+    )
+
+
+def test_logs_plain_and_timestamps_print_each_line_as_it_is(cli, api, logged_in):
+    stub_logs(api, [(ts(i), text) for i, text in enumerate(TRICKY, 1)])
+    assert cli("logs", f"alice/{JOB_ID}").stdout == "".join(t + "\n" for t in TRICKY)
+    stub_logs(api, [(ts(i), text) for i, text in enumerate(TRICKY, 1)])
+    assert cli("logs", "-t", f"alice/{JOB_ID}").stdout == "".join(
+        f"{ts(i)} {text}\n" for i, text in enumerate(TRICKY, 1)
+    )
+
+
 def test_logs_follow_exits_with_the_final_stage(cli, api, logged_in):
     stub_logs(api, [(ts(1), "working")])
     api.get(

@@ -118,7 +118,7 @@ def stats(
 
 
 def _snapshot(app: AppContext, tracks: list[Track]) -> None:
-    from hfjobs_cli.api.metrics import NotRunning, current
+    from hfjobs_cli.api.metrics import NotRunning
 
     client = app.client()
     out = app.output
@@ -134,7 +134,7 @@ def _snapshot(app: AppContext, tracks: list[Track]) -> None:
                     return
                 track = pending.pop(0)
             try:
-                sample = current(client, track.namespace, track.job_id)
+                sample = measured_sample(client, track.namespace, track.job_id)
             except NotRunning:
                 with lock:
                     not_running.append(track)
@@ -178,6 +178,25 @@ def _snapshot(app: AppContext, tracks: list[Track]) -> None:
     if with_data and out.mode == "human":
         refs = [ref_text(t.namespace, t.job_id) for t in with_data]
         out.hint(f"Follow live: {command('stats', '-f', *refs)}")
+
+
+def measured_sample(client: Any, namespace: str, job_id: str) -> dict[str, Any] | None:
+    """The job's current sample, with a CPU figure that measures something.
+
+    A stream's first sample may read 0 % CPU because it has nothing to compare with yet (the
+    CPU share is a difference between two readings): then the next sample, a second later,
+    is the snapshot. None when no sample came within the stream's read timeout.
+    """
+    from hfjobs_cli.api.metrics import stream
+
+    samples = stream(client, namespace, job_id)
+    try:
+        first = next(samples, None)
+        if first is None or first.get("cpu_usage_pct"):
+            return first
+        return next(samples, None) or first
+    finally:
+        samples.close()
 
 
 def _why_not_running(app: AppContext, track: Track) -> str:

@@ -106,6 +106,18 @@ def test_stats_json_prints_the_raw_samples_keyed_by_job_id(cli, api, logged_in):
     assert result.stderr == ""
 
 
+def test_a_first_sample_at_zero_cpu_is_replaced_by_the_next_one(cli, api, logged_in):
+    """A stream's first sample can read 0 % (nothing to compare with yet): the snapshot
+    waits for the second one, which measures."""
+    stub_metrics(api, JOB_ID, metric(cpu=0), metric(cpu=37.5), metric(cpu=80))
+    result = cli("stats", "--json", f"alice/{JOB_ID}")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["cpu_usage_pct"] == 37.5
+    stub_metrics(api, JOB_ID, metric(cpu=0))  # an idle job: its only sample says 0, and is shown
+    table = cli("stats", f"alice/{JOB_ID}")
+    assert table.stdout.splitlines()[1].split("\t")[1] == "0.0%"
+
+
 def test_stats_without_ids_shows_every_running_job(cli, api, logged_in):
     api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
     first, second = make_job(id=JOB_ID), make_job(id=OTHER_ID)

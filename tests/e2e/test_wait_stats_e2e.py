@@ -141,3 +141,15 @@ def test_stats_follow_prints_samples_until_the_job_ends(hfjobs):
     assert lines[0].startswith("JOB ID\tCPU %")
     assert len(lines) >= 2 and all(line.startswith(f"{job_id}\t") for line in lines[1:])
     assert f"Job local/{job_id} has finished (COMPLETED" in result.stderr
+
+
+def test_stats_snapshot_of_a_busy_job_reports_its_cpu(hfjobs):
+    job_id = start(hfjobs, "import time\nwhile True: pass")
+    try:
+        wait_for_stage(hfjobs, job_id, ("RUNNING",))
+        [sample] = hfjobs("stats", "--json", job_id).json()
+        assert sample["cpu_usage_pct"] > 10, sample
+        row = hfjobs("stats", job_id).stdout.splitlines()[1].split("\t")
+        assert row[0] == job_id and float(row[1].rstrip("%")) > 10
+    finally:
+        hfjobs("cancel", job_id)

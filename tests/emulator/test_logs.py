@@ -129,3 +129,21 @@ def test_metrics_stream_while_running_and_406_otherwise(client: Client):
     client.wait(job["id"])
     response = client.get(f"/api/jobs/local/{job['id']}/metrics")
     assert response.status_code == 406 and response.json()["error"]
+
+
+def test_the_first_metrics_sample_measures_the_cpu(client: Client):
+    """CPU % is a difference of two readings: the emulator keeps them, so even the first event
+    of a fresh stream measures a busy job (it read 0 % before)."""
+    job = client.run(py("import time\nprint('busy', flush=True)\nwhile True: pass"))
+    client.read_lines(job["id"], 1)
+    try:
+        for _ in range(2):  # two fresh streams, each read for its first event only
+            with client.get(
+                f"/api/jobs/local/{job['id']}/metrics", stream=True, timeout=(5, 10)
+            ) as response:
+                lines = response.iter_lines(decode_unicode=True)
+                assert next(lines) == "event: metric"
+                data = json.loads(next(lines).removeprefix("data: "))
+            assert data["cpu_usage_pct"] > 10, data
+    finally:
+        client.post(f"/api/jobs/local/{job['id']}/cancel")

@@ -14,6 +14,7 @@ import typer
 
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt
 
 emulator_app = typer.Typer(
@@ -66,6 +67,13 @@ def _control():
     return control
 
 
+PORT_HELP = (
+    "Port to listen on (default: the one this data folder used last, else "
+    "$HFJOBS_EMULATOR_PORT or 28765, so the address stays the same across restarts; "
+    "0 picks a free one)."
+)
+
+
 def _exports(url: str, token: str, shell: str = "posix") -> str:
     """The lines that set HF_ENDPOINT and HF_TOKEN in `shell` (posix, powershell or cmd)."""
     pairs = (("HF_ENDPOINT", url), ("HF_TOKEN", token))
@@ -107,9 +115,11 @@ def serve(
         ),
     ] = None,
     port: Annotated[
-        int,
-        typer.Option("--port", min=0, max=65535, metavar="PORT", help="Port; 0 picks a free one."),
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--port", min=0, max=65535, metavar="PORT", help=PORT_HELP, show_default=False
+        ),
+    ] = None,
     data_dir: DataDirOpt = None,
     runtime: RuntimeOpt = None,
 ) -> None:
@@ -138,6 +148,9 @@ def serve(
         sys.stdout.write(_exports(url, token))
         sys.stdout.flush()
 
+    def moved(wanted: int, url: str) -> None:
+        out.warn(f"Port {wanted} is in use: listening on {url} instead (and there on later starts)")
+
     try:
         control.serve(
             host=host or "127.0.0.1",
@@ -146,9 +159,11 @@ def serve(
             runtime=runtime,
             on_ready=ready,
             allow_remote=allow_remote,
+            on_moved=moved,
         )
     except OSError as exc:
-        raise CliError(f"Cannot listen on {host or '127.0.0.1'}:{port}: {exc.strerror}") from None
+        where = f"{host or '127.0.0.1'}:{port}" if port is not None else host or "127.0.0.1"
+        raise CliError(f"Cannot listen on {where}: {exc.strerror}") from None
     except (RuntimeError, ValueError) as exc:  # e.g. another emulator serves that folder
         raise CliError(f"Cannot start the emulator: {exc}") from None
 
@@ -156,26 +171,53 @@ def serve(
 @emulator_app.command("start")
 def start(
     ctx: typer.Context,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            "--port", min=0, max=65535, metavar="PORT", help=PORT_HELP, show_default=False
+        ),
+    ] = None,
     data_dir: DataDirOpt = None,
     runtime: RuntimeOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Start the emulator in the background (or report the one already running).
 
+    It listens on the same address at every start (28765, or the port it used last), so
+    `eval "$(hfjobs emulator env)"` stays valid; when that port is taken it says so and
+    takes a free one, which it then keeps.
+
     Examples:
 
       hfjobs emulator start
+
+      hfjobs emulator start --port 9000
 
       eval "$(hfjobs emulator env)" && hf jobs ps
     """
     control = _control()
     out = app_context(ctx).set_output(json=json)
-    info = control.start_background(data_dir, runtime=_check_runtime(runtime))
+    try:
+        info = control.start_background(data_dir, runtime=_check_runtime(runtime), port=port)
+    except ValueError as exc:  # a bad HFJOBS_EMULATOR_PORT
+        raise UsageError(str(exc)) from None
+    except RuntimeError as exc:  # e.g. --port taken
+        raise CliError(f"Cannot start the emulator: {exc}") from None
     if out.mode == "json":
         out.json(_info_json(info))
     elif info.already_running:
         out.info(f"The emulator is already running at {info.url} (pid {info.pid})")
+        if port is not None and not info.url.endswith(f":{port}"):
+            out.warn(
+                f"It keeps its address: stop it first to move it to port {port} "
+                f"({command('emulator', 'stop')})"
+            )
     else:
+        if info.moved_from is not None:
+            out.warn(
+                f"Port {info.moved_from} is in use: the emulator listens on {info.url} instead, "
+                "and keeps that address across restarts"
+            )
         out.result(f"Emulator started at {info.url} (pid {info.pid}, {info.runtime} runtime)")
         out.hint('Point any client at it: eval "$(hfjobs emulator env)"')
 
@@ -354,6 +396,7 @@ def _info_json(info) -> dict:
         "url": info.url,
         "pid": info.pid,
         "answering": info.answering,
+        "movedFrom": info.moved_from,
         "jobsRunning": info.jobs_running,
         "dataDir": str(info.data_dir),
     }

@@ -14,7 +14,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the emulator in the foreground")
     serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="port (default: the one this data folder used last, else $HFJOBS_EMULATOR_PORT "
+        "or 28765; 0 picks a free one)",
+    )
     serve.add_argument(
         "--data-dir", default=None, help="state folder (default: the user data folder)"
     )
@@ -34,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--data-dir", default=None)
         if name == "start":
+            cmd.add_argument("--port", type=int, default=None)
             cmd.add_argument("--runtime", choices=RUNTIMES, default=None)
     return parser
 
@@ -75,7 +82,16 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return 0
     if args.command == "start":
-        info = control.start_background(args.data_dir, runtime=args.runtime)
+        try:
+            info = control.start_background(args.data_dir, runtime=args.runtime, port=args.port)
+        except (ValueError, OSError, RuntimeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if info.moved_from is not None and not info.already_running:
+            print(
+                f"warning: port {info.moved_from} is in use; listening on {info.url}",
+                file=sys.stderr,
+            )
         _print_exports(info.url, info.token)
         return 0
     info = (

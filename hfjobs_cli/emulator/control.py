@@ -29,7 +29,9 @@ STATE_FILE = "emulator.json"
 LOCK_FILE = "emulator.lock"
 SERVE_LOCK_FILE = "serve.lock"
 LOG_FILE = "emulator.log"
+PORT_FILE = "port"
 START_TIMEOUT = 10.0
+DEFAULT_PORT = 28765  # stays the same across restarts, so `emulator env` stays valid
 HEALTH_TRIES = 3  # a busy emulator (a slow disk, a locked database) gets this many chances
 HEALTH_TIMEOUT = 2.0
 UNSUPPORTED = "The local emulator needs Linux, macOS or WSL: it does not run on native Windows"
@@ -54,6 +56,7 @@ class EmulatorInfo:
     already_running: bool = False
     runtime: str | None = None  # process, docker or podman, as the running emulator reports it
     answering: bool = True  # False: alive (it holds its lock) but its health check timed out
+    moved_from: int | None = None  # the port it wanted, when that one was taken
 
 
 RUNTIMES = ("auto", "process", "docker", "podman")
@@ -98,9 +101,53 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def env_port() -> int | None:
+    """`$HFJOBS_EMULATOR_PORT`, checked; None when unset."""
+    raw = os.environ.get("HFJOBS_EMULATOR_PORT", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise ValueError(f"HFJOBS_EMULATOR_PORT must be a port number (1-65535), not {raw!r}")
+    return int(raw)
+
+
+def preferred_ports(folder: Path) -> list[int]:
+    """Where an emulator listens when no port is given: `$HFJOBS_EMULATOR_PORT`; else the port
+    this data folder listened on last time, then `DEFAULT_PORT`. Stable across restarts."""
+    configured = env_port()
+    if configured is not None:
+        return [configured]
+    try:
+        last = int((folder / PORT_FILE).read_text().strip())
+    except (OSError, ValueError):
+        last = 0
+    return list(dict.fromkeys(p for p in (last, DEFAULT_PORT) if 0 < p <= 65535))
+
+
+def _bind(host: str, port: int | None, folder: Path, app, quiet: bool):
+    """The server, listening on `port`, else on the first free preferred port, else on any free
+    port; and the preferred port that was taken (None when it was free, or a port was given)."""
+    import errno
+
+    from hfjobs_cli.emulator.server import EmulatorServer
+
+    if port is not None:
+        return EmulatorServer((host, port), app, quiet=quiet), None
+    wanted = preferred_ports(folder)
+    for candidate in wanted:
+        try:
+            return EmulatorServer((host, candidate), app, quiet=quiet), (
+                wanted[0] if candidate != wanted[0] else None
+            )
+        except OSError as exc:
+            if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+                raise
+    return EmulatorServer((host, 0), app, quiet=quiet), wanted[0]
+
+
 def serve(
     host: str = "127.0.0.1",
-    port: int = 0,
+    port: int | None = None,
     data_dir: Path | str | None = None,
     runtime: str | None = None,
     keepalive: float = 15.0,
@@ -108,11 +155,13 @@ def serve(
     on_ready: Callable[[str, str], None] | None = None,
     allow_remote: bool = False,
     quiet: bool = False,
+    on_moved: Callable[[int, str], None] | None = None,
 ) -> None:
     """Run the emulator in the foreground until SIGINT or SIGTERM, then stop it cleanly.
 
     Jobs still running at the stop are killed and end in ERROR ("The emulator stopped while this
-    job was running"). Binding a non-loopback address needs `allow_remote=True`: the emulator
+    job was running"). Without `port`, it listens where it listened last time (see
+    `preferred_ports`), or on a free port when that one is taken (`on_moved` is told). Binding a non-loopback address needs `allow_remote=True`: the emulator
     runs commands on this machine for anyone holding its token. Only one emulator serves a data
     folder at a time: a second one raises RuntimeError instead of taking over its jobs.
     """
@@ -122,9 +171,10 @@ def serve(
         )
     check_platform()
     from hfjobs_cli.emulator.app import Emulator
-    from hfjobs_cli.emulator.server import EmulatorServer
-    from hfjobs_cli.emulator.util import private_dir
+    from hfjobs_cli.emulator.util import private_dir, write_private
 
+    if port is None:
+        env_port()  # a bad HFJOBS_EMULATOR_PORT is said before anything starts
     folder = private_dir(_resolve(data_dir))
     lock = _lock_serving(folder)
     try:
@@ -132,12 +182,20 @@ def serve(
             folder, choose_runtime(runtime), keepalive=keepalive, scheduling_delay=scheduling_delay
         )
         try:
-            server = EmulatorServer((host.strip("[]"), port), app, quiet=quiet)
+            server, moved_from = _bind(host.strip("[]"), port, folder, app, quiet)
         except BaseException:
             app.close()
             raise
+        write_private(folder / PORT_FILE, f"{server.server_address[1]}\n")
         sys.stderr.write(f"hfjobs emulator: jobs run with the {app.runtime.name} runtime\n")
-        _run(app, server, folder, on_ready)
+        if moved_from is not None:
+            sys.stderr.write(
+                f"hfjobs emulator: port {moved_from} is in use; listening on {server.url} "
+                "instead (and there on later starts)\n"
+            )
+            if on_moved is not None:
+                on_moved(moved_from, server.url)
+        _run(app, server, folder, on_ready, moved_from)
     finally:
         os.close(lock)
 
@@ -177,7 +235,13 @@ def _lock_serving(folder: Path) -> int:
     return fd
 
 
-def _run(app, server, folder: Path, on_ready: Callable[[str, str], None] | None) -> None:
+def _run(
+    app,
+    server,
+    folder: Path,
+    on_ready: Callable[[str, str], None] | None,
+    moved_from: int | None = None,
+) -> None:
     from hfjobs_cli.emulator.util import write_private
 
     stop = threading.Event()
@@ -204,6 +268,7 @@ def _run(app, server, folder: Path, on_ready: Callable[[str, str], None] | None)
                     "dataDir": str(folder),
                     "runtime": app.runtime.name,
                     "startedAt": time.time(),
+                    "movedFrom": moved_from,
                 }
             ),
         )
@@ -315,6 +380,7 @@ def status(data_dir: Path | str | None = None) -> EmulatorInfo | None:
         pid=pid,
         data_dir=folder,
         jobs_running=int((health or {}).get("jobsRunning", 0)),
+        moved_from=state.get("movedFrom") if isinstance(state.get("movedFrom"), int) else None,
         answering=health is not None,
         runtime=(health or {}).get("runtime") or state.get("runtime"),
     )
@@ -329,9 +395,13 @@ _LAUNCHER = (
 
 
 def start_background(
-    data_dir: Path | str | None = None, runtime: str | None = None
+    data_dir: Path | str | None = None, runtime: str | None = None, port: int | None = None
 ) -> EmulatorInfo:
     """Start a detached emulator for this data folder, or return the one already running.
+
+    Without `port` it listens where it did last time (or on `$HFJOBS_EMULATOR_PORT`, or 28765),
+    on a free port when that one is taken (`moved_from` says so); a `port` that is taken is
+    an error.
 
     The emulator is a grandchild in its own session, with stdin and stdout on /dev/null and
     stderr in `emulator.log`: it holds none of the caller's pipes, so a script capturing the
@@ -341,6 +411,8 @@ def start_background(
     from hfjobs_cli.emulator.util import private_dir
 
     runtime = choose_runtime(runtime)
+    if port is None:
+        env_port()  # a bad HFJOBS_EMULATOR_PORT is said here, not in the emulator's log
     folder = private_dir(_resolve(data_dir))
     fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -359,8 +431,7 @@ def start_background(
             "-m",
             "hfjobs_cli.emulator",
             "serve",
-            "--port",
-            "0",
+            *(["--port", str(port)] if port is not None else []),
             "--data-dir",
             str(folder),
             "--runtime",
@@ -389,9 +460,21 @@ def start_background(
             if child and not _alive(child):
                 break
             time.sleep(0.05)
-        raise RuntimeError(f"the emulator did not start; see {folder / LOG_FILE}")
+        raise RuntimeError(
+            f"the emulator did not start{_last_error(folder)}; see {folder / LOG_FILE}"
+        )
     finally:
         os.close(fd)  # releases the lock
+
+
+def _last_error(folder: Path) -> str:
+    """`: <why>` from the emulator's log (its `error: ...` line), or nothing."""
+    try:
+        lines = (folder / LOG_FILE).read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    errors = [line.removeprefix("error: ") for line in lines if line.startswith("error: ")]
+    return f": {errors[-1]}" if errors else ""
 
 
 def stop(data_dir: Path | str | None = None, timeout: float = 10) -> EmulatorInfo | None:

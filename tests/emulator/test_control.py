@@ -228,3 +228,77 @@ def test_data_apart_from_config_where_the_platform_puts_them_together(monkeypatc
     # Linux: two folders, and the data stays where it always was
     monkeypatch.setattr(platformdirs, "user_config_dir", lambda name, *a, **k: str(tmp_path / "c"))
     assert default_data_dir() == support / "hfjobs" / "emulator"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_address_stays_the_same_across_restarts(data, monkeypatch, cli):
+    port = free_port()
+    monkeypatch.setenv("HFJOBS_EMULATOR_PORT", str(port))
+    first = control.start_background(data, runtime="process")
+    assert first.url == f"http://127.0.0.1:{port}" and first.moved_from is None
+    exported = cli("emulator", "env", "--data-dir", str(data)).stdout
+    control.stop(data)
+    monkeypatch.delenv("HFJOBS_EMULATOR_PORT")  # the data folder remembers its port
+    second = control.start_background(data, runtime="process")
+    assert second.url == first.url and second.pid != first.pid
+    assert cli("emulator", "env", "--data-dir", str(data)).stdout == exported
+    me = requests.get(
+        f"{first.url}/api/whoami-v2", headers={"authorization": f"Bearer {first.token}"}, timeout=10
+    )
+    assert me.status_code == 200  # what `eval "$(hfjobs emulator env)"` set earlier still works
+
+
+def test_a_taken_port_is_said_and_the_port_taken_instead_is_kept(data, monkeypatch, cli):
+    import socket
+
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        monkeypatch.setenv("HFJOBS_EMULATOR_PORT", str(taken))
+        started = cli("emulator", "start", "--data-dir", str(data), "--runtime", "process")
+        assert started.exit_code == 0, started.stderr
+        info = control.status(data)
+        assert info.moved_from == taken and not info.url.endswith(f":{taken}")
+        assert (
+            f"Warning: Port {taken} is in use: the emulator listens on {info.url} instead, and "
+            "keeps that address across restarts" in started.stderr
+        )
+        assert cli("emulator", "stop", "--data-dir", str(data)).exit_code == 0
+        monkeypatch.delenv("HFJOBS_EMULATOR_PORT")
+        again = control.start_background(data, runtime="process")
+        assert again.url == info.url and again.moved_from is None
+        control.stop(data)
+        # A port asked for with --port is not moved: it is an error, said in one line
+        refused = cli("emulator", "start", "--data-dir", str(data), "--port", str(taken))
+        assert refused.exit_code == 1
+        assert refused.stderr.startswith("Error: Cannot start the emulator: the emulator did not")
+        assert "Address already in use" in refused.stderr
+        assert control.status(data) is None
+
+
+def test_start_port_is_kept_for_the_next_starts(data, cli):
+    port = free_port()
+    started = cli(
+        "emulator", "start", "--data-dir", str(data), "--port", str(port), "--runtime", "process"
+    )
+    assert started.exit_code == 0, started.stderr
+    assert f"Emulator started at http://127.0.0.1:{port}" in started.stdout + started.stderr
+    control.stop(data)
+    assert control.start_background(data, runtime="process").url == f"http://127.0.0.1:{port}"
+
+
+def test_a_bad_emulator_port_variable_is_a_usage_error(data, monkeypatch, cli):
+    for bad in ("abc", "0", "70000", "-1"):
+        monkeypatch.setenv("HFJOBS_EMULATOR_PORT", bad)
+        result = cli("emulator", "start", "--data-dir", str(data))
+        assert result.exit_code == 2
+        assert result.stderr.startswith("Error: HFJOBS_EMULATOR_PORT must be a port number")
+    assert control.status(data) is None

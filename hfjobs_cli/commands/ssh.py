@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
@@ -19,6 +19,9 @@ from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
 from hfjobs_cli.options import JobIdArg, NamespaceOpt, TokenOpt
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.client import JobsClient
 
 POLL = 2.0  # seconds between status checks while the job starts (the Hub's cadence)
 ENABLE_HINT = (
@@ -78,7 +81,7 @@ def ssh(
     ref = ref_text(ns, ident)
     client = app.client(token)
     job = client.get_job(ns, ident)
-    _check(job, ref)
+    _check(job, ref, client, dry_run)
     if job.stage != "RUNNING" and not dry_run:
         start = time.monotonic()
         try:
@@ -95,8 +98,14 @@ def ssh(
                         )
         except KeyboardInterrupt:
             raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
-        _check(job, ref)
-    argv = ssh_command(job.ssh_url or "", identity_file=key)
+        _check(job, ref, client, dry_run)
+    if not job.ssh_url:  # --dry-run of a job still starting: its address is not known yet
+        raise CliError(
+            f"Job {ref} has no SSH address yet ({job.stage}): the server gives it once the "
+            "job runs",
+            hint=f"Wait for it and connect: {command('ssh', ref)}",
+        )
+    argv = ssh_command(job.ssh_url, identity_file=key)
     if dry_run:
         out.line(shlex.join(argv))
         return
@@ -106,7 +115,20 @@ def ssh(
         raise typer.Exit(code)
 
 
-def _check(job: Job, ref: str) -> None:
+def _emulator_without_ssh(client: JobsClient) -> bool:
+    """True when the server is the local emulator and offers no SSH server (its health
+    endpoint answers; none of its runtimes runs sshd unless it lists `ssh` in its features)."""
+    try:
+        health = client.get_json("/api/emulator/health")
+    except Exception:  # the Hub has no such endpoint: not the emulator
+        return False
+    if not isinstance(health, dict) or "runtime" not in health:
+        return False
+    features = health.get("features") if isinstance(health.get("features"), list) else []
+    return "ssh" not in features
+
+
+def _check(job: Job, ref: str, client: JobsClient, dry_run: bool = False) -> None:
     if job.is_terminal:
         raise CliError(
             f"Job {ref} has finished ({job.stage}): nothing to connect to",
@@ -114,6 +136,14 @@ def _check(job: Job, ref: str) -> None:
         )
     ssh_spec = job.raw.get("ssh")
     enabled = isinstance(ssh_spec, dict) and ssh_spec.get("enabled") is True
+    no_address = enabled and not job.ssh_url and (job.stage == "RUNNING" or dry_run)
+    if no_address and _emulator_without_ssh(client):
+        raise CliError(
+            f"Job {ref} was started with --ssh, but the local emulator has no SSH server: "
+            "there is nothing to connect to",
+            hint=f"Follow its log with {command('logs', '-f', ref)}; run the job on Hugging "
+            "Face to use SSH",
+        )
     # While the job schedules, an ssh-enabled job may not have its URL yet.
     if not job.ssh_url and (job.stage == "RUNNING" or not enabled):
         raise CliError(

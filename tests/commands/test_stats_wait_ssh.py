@@ -542,6 +542,39 @@ def test_ssh_to_a_job_without_ssh_is_a_one_line_error(cli, api, logged_in, fake_
     assert fake_ssh == []
 
 
+def test_ssh_to_an_emulator_job_started_with_ssh_says_the_emulator_has_no_ssh_server(
+    cli, api, logged_in, fake_ssh
+):
+    job = make_job(id=JOB_ID, status={"stage": "RUNNING", "message": None}, ssh={"enabled": True})
+    for args in ([], ["--dry-run"]):
+        api.get(f"{JOBS}/{JOB_ID}", json=job)
+        api.get(f"{ENDPOINT}/api/emulator/health", json={"status": "ok", "runtime": "process"})
+        result = cli("ssh", *args, f"alice/{JOB_ID}")
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr.splitlines() == [
+            f"Error: Job alice/{JOB_ID} was started with --ssh, but the local emulator has no SSH "
+            "server: there is nothing to connect to",
+            f"Hint: Follow its log with hfjobs logs -f alice/{JOB_ID}; run the job on Hugging "
+            "Face to use SSH",
+        ]
+    assert fake_ssh == []
+
+
+def test_ssh_dry_run_of_a_job_still_starting_says_it_has_no_address_yet(cli, api, logged_in):
+    job = make_job(
+        id=JOB_ID, status={"stage": "SCHEDULING", "message": None}, ssh={"enabled": True}
+    )
+    api.get(f"{JOBS}/{JOB_ID}", json=job)
+    api.get(f"{ENDPOINT}/api/emulator/health", status=404, json={"error": "Not found"})
+    result = cli("ssh", "--dry-run", f"alice/{JOB_ID}")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines()[0] == (
+        f"Error: Job alice/{JOB_ID} has no SSH address yet (SCHEDULING): the server gives it "
+        "once the job runs"
+    )
+    assert f"hfjobs ssh alice/{JOB_ID}" in result.stderr
+
+
 def test_ssh_to_a_finished_job_is_an_error(cli, api, logged_in, fake_ssh):
     api.get(f"{JOBS}/{JOB_ID}", json=ssh_job("COMPLETED"))
     result = cli("ssh", f"alice/{JOB_ID}")

@@ -153,3 +153,16 @@ def test_stats_snapshot_of_a_busy_job_reports_its_cpu(hfjobs):
         assert row[0] == job_id and float(row[1].rstrip("%")) > 10
     finally:
         hfjobs("cancel", job_id)
+
+
+def test_ssh_to_a_job_started_with_ssh_says_the_emulator_has_no_ssh_server(hfjobs):
+    with running_job(hfjobs, "--ssh") as job_id:
+        for args in (["--dry-run"], []):
+            result = hfjobs("ssh", *args, job_id)
+            assert result.returncode == 1 and result.stdout == ""
+            assert "SSH is not enabled" not in result.stderr
+            assert (
+                f"Error: Job local/{job_id} was started with --ssh, but the local emulator has no "
+                "SSH server" in result.stderr
+            )
+            assert f"hfjobs logs -f local/{job_id}" in result.stderr

@@ -182,3 +182,59 @@ def test_logs_tail_prints_exactly_n_lines_of_a_running_job(cli, hub: FaultServer
     result = cli("logs", "-n", str(n), f"alice/{job.id}")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == (lines + ["new 1", "new 2", "new 3"])[-n:]
+
+
+# -- messages that help -------------------------------------------------------------------
+
+
+def test_a_dead_local_emulator_is_reported_at_once_with_how_to_start_it(cli, monkeypatch, waits):
+    """The emulator died after it was found: a refused connection on this machine is said at
+    once (no 5 s of retries), and the hint is about the emulator, not HF_ENDPOINT."""
+    import socket
+    from types import SimpleNamespace
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    info = SimpleNamespace(
+        url=f"http://127.0.0.1:{port}", token="hfjobs_local", already_running=True, runtime="x"
+    )
+    monkeypatch.setattr("hfjobs_cli.emulator.control.start_background", lambda *a, **k: info)
+    result = cli("--local", "ps", "-a")
+    assert result.exit_code == 6, result.stderr
+    assert waits == []
+    assert "connection refused (1 attempt)" in result.stderr
+    assert "Hint: The local emulator is not running" in result.stderr
+    assert "`hfjobs emulator start`" in result.stderr
+    assert "HF_ENDPOINT" not in result.stderr
+
+
+def test_credentials_in_the_endpoint_are_never_printed(cli, hub: FaultServer, monkeypatch, waits):
+    from tests.faults.server import Reset
+
+    monkeypatch.setenv("HF_ENDPOINT", hub.url.replace("http://", "http://bob:s3cr3tpw@"))
+    hub.script("list", Reset(), forever=True)
+    result = cli("ps", "--namespace", "alice")
+    assert result.exit_code == 6
+    assert f"Could not reach 127.0.0.1:{hub.port}" in result.stderr
+    assert "s3cr3tpw" not in result.output and "bob" not in result.output
+    result = cli("run", "-d", "--namespace", "alice", "python:3.12", "true")
+    assert result.exit_code == 0, result.stderr
+    assert f"{hub.url}/jobs/alice/" in result.stdout  # the job's page, without the userinfo
+    assert "s3cr3tpw" not in result.output and "bob" not in result.output
+    assert not [r for r in hub.seen() if "Basic" in r.headers.get("authorization", "")]
+
+
+def test_a_reset_on_webhook_create_does_not_point_at_ps(cli, hub: FaultServer, waits):
+    """Hints name the command that fits the operation: webhooks are checked with
+    `webhook ls`, never `ps -a`."""
+    from tests.faults.server import Reset
+
+    source = hub.add_job(stages=["COMPLETED"])
+    hub.script("POST /api/settings/webhooks", Reset())
+    hub.script("GET /api/settings/webhooks", Respond(200, []), forever=True)
+    result = cli("webhook", "create", "--watch", "model:alice/m", "--job-id", f"alice/{source.id}")
+    assert result.exit_code == 6, result.stderr
+    assert "`hfjobs webhook ls`" in result.stderr
+    assert "ps -a" not in result.stderr
+    assert len(hub.seen("POST /api/settings/webhooks")) == 1

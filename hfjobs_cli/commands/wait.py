@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hfjobs_cli.api.errors import NotFoundError
+from hfjobs_cli.api.errors import ApiError, NotFoundError
 from hfjobs_cli.api.models import Job
 from hfjobs_cli.commands._common import (
     app_context,
@@ -194,6 +194,17 @@ def _wait(
     except KeyboardInterrupt:
         out.warn("Stopped waiting: the jobs keep running")
         raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
+    except ApiError as exc:
+        if not exc.transient:
+            raise
+        # A poll outlived the retry budget: the outcome is unknown and nothing was touched.
+        running = [ref_text(*key) for key, job in jobs.items() if not job.is_terminal]
+        raise CliError(
+            f"Stopped waiting, {len(running)} job{'s' if len(running) != 1 else ''} not "
+            f"finished and not cancelled: {exc}",
+            hint=f"Wait again: {command('wait', *running)}",
+            code=ExitCode.UNREACHABLE,
+        ) from exc
     return _report(app, list(jobs.values()), timed_out=timed_out, limit=limit)
 
 

@@ -238,3 +238,16 @@ def test_a_reset_on_webhook_create_does_not_point_at_ps(cli, hub: FaultServer, w
     assert "`hfjobs webhook ls`" in result.stderr
     assert "ps -a" not in result.stderr
     assert len(hub.seen("POST /api/settings/webhooks")) == 1
+
+
+def test_wait_past_the_budget_exits_6_and_says_how_to_wait_again(
+    cli, hub: FaultServer, waits, monkeypatch
+):
+    monkeypatch.setenv("HFJOBS_RETRY_BUDGET", "10")
+    job = hub.add_job(stages=["RUNNING"])
+    hub.script("get", Respond(200, job.data), Respond(503, {"error": "down"}), forever=True)
+    result = cli("wait", "--interval", "1", f"alice/{job.id}")
+    assert result.exit_code == 6, result.stderr
+    assert "Stopped waiting, 1 job not finished and not cancelled: 503 down" in result.stderr
+    assert f"Hint: Wait again: hfjobs wait alice/{job.id}" in result.stderr
+    assert not hub.seen("cancel")

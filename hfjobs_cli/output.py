@@ -210,27 +210,12 @@ class Output:
 
     # -- data on stdout ----------------------------------------------------------------
     def json(self, value: Any) -> None:
-        sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(indented_json(value) + "\n")
         sys.stdout.flush()
-
-    def json_stream(self, items: Iterable[Any]) -> int:
-        """A JSON array written item by item as the items arrive; returns how many.
-
-        Memory stays at one item (one page of the API), however long the list.
-        """
-        count = 0
-        write = sys.stdout.write
-        for item in items:
-            text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-            write(("[\n  " if not count else ",\n  ") + text)
-            count += 1
-        write("\n]\n" if count else "[]\n")
-        sys.stdout.flush()
-        return count
 
     def json_pages(self, pages: Iterable[Sequence[Any]]) -> int:
-        """The JSON array of `json_stream` for the items of `pages`, byte for byte, encoded a
-        page at a time (one encoder call per page instead of one per item); returns how many.
+        """The items of `pages` as one indented JSON array (byte for byte `json.dumps` of
+        them all, `indent=2`), written a page at a time; returns how many.
 
         Memory stays at one page, however long the list.
         """

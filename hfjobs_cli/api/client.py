@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -117,6 +118,17 @@ _NOT_SENT_AGAIN = (
     "The request may have reached the server, so hfjobs did not send it again: "
     "if that command lists nothing, no {what} was created"
 )
+
+
+@contextlib.contextmanager
+def hint_on_ambiguous(hint: str) -> Iterator[None]:
+    """A request whose outcome is unknown gets the hint that fits its operation (the
+    default one, about `ps -a`, fits only what starts a job)."""
+    try:
+        yield
+    except AmbiguousSend as exc:
+        exc.hint = exc.hint or hint
+        raise
 
 
 def _seg(value: str) -> str:
@@ -291,7 +303,12 @@ class JobsClient:
         return self._job(self.get_json(f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}"))
 
     def cancel_job(self, namespace: str, job_id: str) -> Job | None:
-        data = self.send_json("POST", f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/cancel")
+        path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/cancel"
+        with hint_on_ambiguous(
+            f"Check it with `{command('inspect', f'{namespace}/{job_id}')}`; "
+            "cancelling again is harmless"
+        ):
+            data = self.send_json("POST", path)
         return Job.from_api(data) if isinstance(data, dict) and data.get("id") else None
 
     def duplicate_job(self, namespace: str, job_id: str) -> Job:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from hfjobs_cli.api.client import REQUEST_ID_LABEL, JobsClient, create_once
+from hfjobs_cli.api.client import REQUEST_ID_LABEL, JobsClient, create_once, hint_on_ambiguous
 from hfjobs_cli.api.errors import ResponseError
 from hfjobs_cli.api.models import Job, JobSpec, parse_time
 from hfjobs_cli.hints import command
@@ -128,15 +128,20 @@ class ScheduledJobs:
     def delete(self, namespace: str, sj_id: str) -> None:
         self.client.send_json("DELETE", self.path(namespace, sj_id))
 
+    def _post(self, namespace: str, sj_id: str, action: str, body: Any = None) -> Any:
+        """A POST on one scheduled job; when its outcome is unknown, the hint says how to look."""
+        check = command("schedule", "inspect", sj_id, namespace=namespace)
+        with hint_on_ambiguous(f"Check it with `{check}` before trying again"):
+            return self.client.send_json("POST", self.path(namespace, sj_id, action), body)
+
     def suspend(self, namespace: str, sj_id: str) -> ScheduledJob | None:
-        return self._maybe(self.client.send_json("POST", self.path(namespace, sj_id, "suspend")))
+        return self._maybe(self._post(namespace, sj_id, "suspend"))
 
     def resume(self, namespace: str, sj_id: str) -> ScheduledJob | None:
-        return self._maybe(self.client.send_json("POST", self.path(namespace, sj_id, "resume")))
+        return self._maybe(self._post(namespace, sj_id, "resume"))
 
     def reschedule(self, namespace: str, sj_id: str, schedule: str) -> ScheduledJob | None:
-        path = self.path(namespace, sj_id, "schedule")
-        return self._maybe(self.client.send_json("POST", path, {"schedule": schedule}))
+        return self._maybe(self._post(namespace, sj_id, "schedule", {"schedule": schedule}))
 
     def trigger(self, namespace: str, sj_id: str) -> Job:
         """Start one run now; ConflictError (409) while a run goes on and concurrency is off."""

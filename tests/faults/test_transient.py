@@ -251,3 +251,15 @@ def test_wait_past_the_budget_exits_6_and_says_how_to_wait_again(
     assert "Stopped waiting, 1 job not finished and not cancelled: 503 down" in result.stderr
     assert f"Hint: Wait again: hfjobs wait alice/{job.id}" in result.stderr
     assert not hub.seen("cancel")
+
+
+def test_a_reset_on_cancel_points_at_inspect_not_ps(cli, hub: FaultServer, waits):
+    from tests.faults.server import Apply, Reset
+
+    job = hub.add_job(stages=["RUNNING"])
+    hub.script("cancel", Apply(Reset()))
+    result = cli("cancel", f"alice/{job.id}")
+    assert result.exit_code == 6, result.stderr
+    assert f"Hint: Check it with `hfjobs inspect alice/{job.id}`" in result.stderr
+    assert "ps -a" not in result.stderr
+    assert len(hub.seen("cancel")) == 1

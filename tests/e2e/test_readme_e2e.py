@@ -43,8 +43,7 @@ LEFT_OUT = {
 }
 # Lines whose documented outcome is not 0 (the README says so next to them).
 EXPECTED = {
-    # "after a confirmation": refused without a terminal (0 when an earlier line left none)
-    "hfjobs cancel -l sweep=lr": {0, 2},
+    "hfjobs cancel -l sweep=lr": {2},  # "after a confirmation": refused without a terminal
     "hfjobs run -d -q python:3.12 python train.py | xargs hfjobs wait -q": {123},  # no train.py
     "hfjobs stats -f 6650a1b2c3d4e5f60718293a": {1},  # finished here: "no metrics"
     # 1 while the emulator has no SSH server (it says so); 0 once it serves one
@@ -155,8 +154,16 @@ def test_every_readme_example_runs(emulator, env, hfjobs):
     # Sections that act on running jobs get fresh ones (an earlier example cancelled them).
     prepare = {
         "### `hfjobs ps`": lambda: {},
-        "### `hfjobs cancel`": lambda: {},
+        "### `hfjobs cancel`": lambda: {PLACEHOLDER: running()},
         "### `hfjobs expose`": lambda: {PLACEHOLDER: running()},
+    }
+    # Examples that act on jobs matching a label or a name get one (earlier lines ended them).
+    before = {
+        "hfjobs cancel -l sweep=lr": running,
+        "hfjobs cancel --name nightly -y": running,
+        "hfjobs wait -l sweep=lr-search --timeout 2h": lambda: start(
+            env, "-l", "sweep=lr-search", "python:3.12", "python", "-c", '"print(1)"'
+        ),
     }
     ran, failures, section, local = [], [], None, {}
     for heading, example in EXAMPLES:
@@ -172,6 +179,8 @@ def test_every_readme_example_runs(emulator, env, hfjobs):
                 local = prepare[heading]()
             if heading == "## The local emulator":  # the config examples' defaults, undone
                 sh("hfjobs config unset flavor; hfjobs config unset timeout", env)
+        if example in before:
+            before[example]()
         command = example
         for old, new in {**replace, **local}.items():
             command = command.replace(old, new)

@@ -2,7 +2,7 @@
 
 Token precedence: `--token` > `HF_TOKEN` (then the legacy `HUGGING_FACE_HUB_TOKEN`) > the
 hfjobs config file > the Hugging Face token file that `hf auth login` writes. Values for
-`namespace`, `flavor`, `timeout` and `endpoint`: flag > environment variable > config file >
+`namespace`, `flavor`, `timeout`, `endpoint` and `ci`: flag > environment variable > config file >
 built-in default. The config file is TOML, written 0600 in a 0700 folder.
 """
 
@@ -29,6 +29,7 @@ CONFIG_KEYS = {
     "timeout": "HFJOBS_TIMEOUT",
     "endpoint": "HF_ENDPOINT",
     "max_cost": "HFJOBS_MAX_COST",
+    "ci": "HFJOBS_CI",
 }
 TOKEN_KEY = "token"
 

@@ -19,6 +19,7 @@ from hfjobs_cli.output import Output
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
+    from hfjobs_cli.ci import CiStep
 
 
 def user_agent() -> str:
@@ -62,11 +63,15 @@ class AppContext:
     local: bool = False
     profile: str | None = None
     output: Output = field(default_factory=Output)
+    ci_choice: str | None = None  # --ci
+    ci_dotenv: str | None = None  # --ci-dotenv
+    cancel_on_exit: bool = False  # --cancel-on-exit on an attached command
     _config: dict[str, str] | None = None
     _client: JobsClient | None = None
     _warned_config: bool = False
     _skipped_token_for: str | None = None
     _emulator: tuple[str, str] | None = None
+    _ci: CiStep | None = None
 
     # -- settings ----------------------------------------------------------------------
     @property
@@ -138,6 +143,21 @@ class AppContext:
         self.output.mode = "json" if json else "quiet" if quiet else "human"
         self.output.no_trunc = no_trunc
         return self.output
+
+    @property
+    def ci(self) -> CiStep:
+        """The CI this runs in (`--ci` > HFJOBS_CI > config `ci` > detected), and its files."""
+        if self._ci is None:
+            from hfjobs_cli.ci import CiStep, detect
+
+            choice = self.setting("ci", self.ci_choice).value
+            self._ci = CiStep(detect(choice), dotenv=self.ci_dotenv)
+        return self._ci
+
+    @property
+    def cancels_on_signal(self) -> bool:
+        """Whether SIGINT/SIGTERM cancel an attached job: in CI, or with --cancel-on-exit."""
+        return self.cancel_on_exit or self.ci.active
 
     # -- the API client ----------------------------------------------------------------
     def client(self, token_flag: str | None = None, *, require_token: bool = True) -> JobsClient:

@@ -16,7 +16,8 @@ class ExitCode(IntEnum):
     NOT_FOUND = 5  # job, scheduled job, webhook or namespace not found (404)
     UNREACHABLE = 6  # network failure, timeouts, 5xx after retries
     WAIT_TIMEOUT = 124  # a client-side wait limit ran out
-    INTERRUPTED = 130  # Ctrl-C
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    TERMINATED = 143  # SIGTERM (how a CI runner cancels a step)
 
 
 class CliError(Exception):

@@ -23,6 +23,7 @@ Exit codes:
   6    the API could not be reached or kept failing (network, 5xx)
   124  a wait limit ran out (wait --timeout)
   130  interrupted (Ctrl-C); an attached job keeps running
+  143  terminated (SIGTERM); in CI or with --cancel-on-exit the job is cancelled first
 
 \b
 Environment variables:
@@ -32,6 +33,7 @@ Environment variables:
   HFJOBS_NAMESPACE   default namespace; HFJOBS_FLAVOR, HFJOBS_TIMEOUT likewise
   HFJOBS_LOCAL=1     same as --local
   HFJOBS_PROFILE     same as --profile
+  HFJOBS_CI          same as --ci (auto, github, gitlab, off)
   HFJOBS_CONFIG_DIR  where config.toml lives
   HFJOBS_DEBUG=1     show tracebacks
   NO_COLOR           no colour
@@ -53,6 +55,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ps": ("ps", "List jobs, newest first: running and scheduling ones unless -a or --status."),
     "inspect": ("inspect", "Show the status, timings, spec and URL of jobs."),
     "logs": ("logs", "Print the log lines a job has written so far, or follow them with -f."),
+    "attach": ("attach", "Follow a job started elsewhere to its end, with the exit code of an attached run."),
     "cancel": ("cancel", "Cancel jobs; an unknown id is reported and the others are still cancelled."),
     "wait": ("wait", "Wait until jobs end: exit 0 if all completed, 1 if any failed, 3 if any was cancelled."),
     "rerun": ("rerun", "Run a job again, as it was (the Hub duplicates it) or with overrides."),
@@ -65,6 +68,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "login": ("auth", "Save a Hugging Face token for hfjobs, after checking it with the Hub."),
     "logout": ("auth", "Remove the token that `hfjobs login` saved."),
     "whoami": ("auth", "Show who the token belongs to, its organisations, and where the token came from."),
+    "doctor": ("doctor", "Check the setup in one report: version, endpoint, token, hardware, emulator, CI."),
     "completion": ("completion_cmd", "Print the Tab-completion script for a shell; your rc files are left alone."),
     "man": ("completion_cmd", "Print the hfjobs(1) man page, generated from the help of every command."),
     # groups: typer lists them after the commands
@@ -76,7 +80,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 ALIASES = {"ls": "ps"}  # hidden spellings of a command
 ROOT_FLAGS = {"--local", "--version", "-V", "-h", "--help"}
-ROOT_OPTIONS = {"--profile"}  # root options that take a value
+ROOT_OPTIONS = {"--profile", "--ci", "--ci-dotenv"}  # root options that take a value
 
 
 def _version(value: bool) -> None:
@@ -105,6 +109,24 @@ def root(
             show_default=False,
         ),
     ] = None,
+    ci: Annotated[
+        str | None,
+        typer.Option(
+            "--ci",
+            metavar="auto|github|gitlab|off",
+            help="CI behaviour: log groups, annotations, summary, outputs (default: auto).",
+            show_default=False,
+        ),
+    ] = None,
+    ci_dotenv: Annotated[
+        str | None,
+        typer.Option(
+            "--ci-dotenv",
+            metavar="FILE",
+            help="Write the job's id, URL and stage to a dotenv file (GitLab reports).",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -125,7 +147,11 @@ def root(
     if profile == "default":
         profile = None
     hints.set_globals(local=local, profile=profile)
-    ctx.obj = AppContext(local=local, profile=profile)
+    if ci is not None:
+        from hfjobs_cli.ci import detect
+
+        detect(ci, {})  # a bad value is a usage error before anything runs
+    ctx.obj = AppContext(local=local, profile=profile, ci_choice=ci, ci_dotenv=ci_dotenv)
 
 
 def _new_app() -> typer.Typer:
@@ -234,6 +260,8 @@ def command_of(args: list[str]) -> str | None:
             continue
         if arg in ROOT_OPTIONS:
             skip = True
+            continue
+        if arg.split("=", 1)[0] in ROOT_OPTIONS:
             continue
         if arg.startswith("-"):
             return None
@@ -372,8 +400,11 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> int:
         result = app_for(args)(args=args, prog_name="hfjobs", standalone_mode=False)
         return result if isinstance(result, int) else ExitCode.OK
     except CliError as exc:
-        if exc.code == ExitCode.INTERRUPTED and exc.message == "Interrupted":
-            return ExitCode.INTERRUPTED
+        if exc.code in (ExitCode.INTERRUPTED, ExitCode.TERMINATED) and exc.message in (
+            "Interrupted",
+            "Terminated",
+        ):
+            return exc.code
         _print_error(exc.message, exc.hint)
         code = exc.code
     except KeyboardInterrupt:

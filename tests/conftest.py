@@ -100,7 +100,9 @@ def isolate(tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
     for var in list(__import__("os").environ):
-        if var.startswith(("HF_", "HFJOBS_", "HUGGING_FACE")) or var in ("NO_COLOR", "FORCE_COLOR"):
+        if var.startswith(("HF_", "HFJOBS_", "HUGGING_FACE", "GITHUB_", "GITLAB_", "RUNNER_")):
+            monkeypatch.delenv(var, raising=False)
+        elif var in ("NO_COLOR", "FORCE_COLOR", "CI", "CI_SERVER"):
             monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("HFJOBS_CONFIG_DIR", str(tmp_path / "config"))

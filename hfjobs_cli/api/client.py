@@ -172,8 +172,15 @@ class JobsClient:
         self._answered(response)
         return self.http.json(response)
 
-    def send_json(self, method: str, path: str, body: Any = None) -> Any:
-        response = self.http.request(method, self.http.url(path), json_body=body)
+    def send_json(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        timeout: tuple[float, float] | None = None,
+    ) -> Any:
+        response = self.http.request(method, self.http.url(path), json_body=body, timeout=timeout)
         self._answered(response)
         if not response.content:
             return None
@@ -302,13 +309,16 @@ class JobsClient:
     def get_job(self, namespace: str, job_id: str) -> Job:
         return self._job(self.get_json(f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}"))
 
-    def cancel_job(self, namespace: str, job_id: str) -> Job | None:
+    def cancel_job(
+        self, namespace: str, job_id: str, *, timeout: tuple[float, float] | None = None
+    ) -> Job | None:
+        """`timeout` bounds the call (a runner that cancels a step gives us 7.5 s in all)."""
         path = f"/api/jobs/{_seg(namespace)}/{_seg(job_id)}/cancel"
         with hint_on_ambiguous(
             f"Check it with `{command('inspect', f'{namespace}/{job_id}')}`; "
             "cancelling again is harmless"
         ):
-            data = self.send_json("POST", path)
+            data = self.send_json("POST", path, timeout=timeout)
         return Job.from_api(data) if isinstance(data, dict) and data.get("id") else None
 
     def duplicate_job(self, namespace: str, job_id: str) -> Job:

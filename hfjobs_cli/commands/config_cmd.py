@@ -53,6 +53,11 @@ def validate(key: str, value: str) -> str:
         from hfjobs_cli.commands._hardware import parse_usd
 
         parse_usd(value, option="max_cost")
+    elif key == "ci":
+        from hfjobs_cli.ci import detect
+
+        detect(value, {})
+        value = value.lower()
     else:
         check_name(value, option=key)
     return value

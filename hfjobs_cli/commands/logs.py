@@ -216,22 +216,26 @@ def _one(app, client, target, follow, tail, timestamps, keep) -> None:
             app, client, ns, ident, tail=tail, timestamps=timestamps, wait_scheduling=False,
             keep=keep,
         )  # fmt: skip
-        code = (
-            report_final(app, job, ref=ref_text(ns, ident))
-            if out.mode == "human"
-            else stage_exit_code(job.stage)
-        )
+        if out.mode == "human":
+            code = report_final(app, job, ref=ref_text(ns, ident))
+        else:
+            from hfjobs_cli.commands._ci import report_to_ci
+
+            report_to_ci(app, client, [job], namespace=ns)
+            code = stage_exit_code(job.stage)
         if code:
             raise typer.Exit(code)
         return
     from hfjobs_cli.api.logs import snapshot
+    from hfjobs_cli.commands._ci import log_section
 
     try:
-        for batch in snapshot(client, ns, ident, tail=tail):
-            if keep is not None:
-                batch = [event for event in batch if keep(event)]
-            if batch:
-                print_batch(app, batch, timestamps=timestamps)
+        with log_section(app, ref_text(ns, ident), to_stderr=False) as fold:
+            for batch in snapshot(client, ns, ident, tail=tail):
+                if keep is not None:
+                    batch = [event for event in batch if keep(event)]
+                if batch:
+                    print_batch(app, batch, timestamps=timestamps, fold=fold)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
 

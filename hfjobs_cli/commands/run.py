@@ -139,6 +139,22 @@ MatrixOpt = Annotated[
         "name is replaced (repeatable).",
     ),
 ]
+IfRunningOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--if-running",
+        metavar="skip|replace|fail",
+        help="When a job of this --name runs: attach to it, cancel it first, or exit 1.",
+        show_default=False,
+    ),
+]
+CancelOnExitOpt = Annotated[
+    bool,
+    typer.Option(
+        "--cancel-on-exit",
+        help="Cancel the job on Ctrl-C or SIGTERM (always on in CI).",
+    ),
+]
 DryRunOpt = Annotated[
     bool,
     typer.Option("--dry-run", help="Print the request body (secrets as ***) and send nothing."),
@@ -237,6 +253,7 @@ def run(
     timeout: TimeoutOpt = None,
     label: LabelOpt = None,
     name: NameOpt = None,
+    if_running: IfRunningOpt = None,
     attempts: AttemptsOpt = None,
     volume: VolumeOpt = None,
     expose: ExposeOpt = None,
@@ -276,6 +293,7 @@ def run(
     matrix: MatrixOpt = None,
     max_cost: MaxCostOpt = None,
     yes: YesOpt = False,
+    cancel_on_exit: CancelOnExitOpt = False,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
     dry_run: DryRunOpt = False,
@@ -286,7 +304,8 @@ def run(
 
     Options go before IMAGE; everything after IMAGE is the job's command. Attached (the
     default), the job's log streams to stdout and the exit code tells how it ended
-    (0 COMPLETED, 1 ERROR, 3 CANCELED); Ctrl-C detaches without cancelling.
+    (0 COMPLETED, 1 ERROR, 3 CANCELED); Ctrl-C detaches without cancelling (in CI, or with
+    --cancel-on-exit, SIGINT and SIGTERM cancel the job: exit 130 or 143).
 
     Examples:
 
@@ -299,10 +318,12 @@ def run(
       hfjobs run -f job.toml --flavor a10g-small
 
       hfjobs run --matrix lr=1e-4,3e-4 --max-cost 5 -d pytorch/pytorch python train.py --lr {lr}
+      hfjobs run --name nightly --if-running skip python:3.12 python eval.py
     """
     app = app_context(ctx)
     app.set_output(json=json, quiet=quiet)
     reject_option_word(ctx, image, before="IMAGE")
+    app.cancel_on_exit = cancel_on_exit
     opts = spec_options(
         image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
         attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public, ssh=ssh,
@@ -324,7 +345,9 @@ def run(
         show_dry_run(app, "/api/jobs", masked(spec), namespace)
         return
     guard_cost(app, spec, token=token, max_cost=max_cost, yes=yes)
-    code = start_job(app, spec, namespace=namespace, token=token, detach=detach)
+    code = start_job(
+        app, spec, namespace=namespace, token=token, detach=detach, if_running=if_running
+    )
     if code:
         raise typer.Exit(code)
 

@@ -16,12 +16,14 @@ from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run
 from hfjobs_cli.commands.run import (
     RUN_CONTEXT,
     AttemptsOpt,
+    CancelOnExitOpt,
     DryRunOpt,
     EnvFileOpt,
     EnvOpt,
     ExposeOpt,
     ExposePublicOpt,
     FlavorOpt,
+    IfRunningOpt,
     LabelOpt,
     MaxCostOpt,
     NameOpt,
@@ -121,6 +123,7 @@ def uv_run(
     timeout: TimeoutOpt = None,
     label: LabelOpt = None,
     name: NameOpt = None,
+    if_running: IfRunningOpt = None,
     attempts: AttemptsOpt = None,
     volume: VolumeOpt = None,
     expose: ExposeOpt = None,
@@ -130,6 +133,7 @@ def uv_run(
     ] = False,
     max_cost: MaxCostOpt = None,
     yes: YesOpt = False,
+    cancel_on_exit: CancelOnExitOpt = False,
     namespace: NamespaceOpt = None,
     token: TokenOpt = None,
     dry_run: DryRunOpt = False,
@@ -155,6 +159,7 @@ def uv_run(
     app = app_context(ctx)
     app.set_output(json=json, quiet=quiet)
     reject_option_word(ctx, script, before="SCRIPT")
+    app.cancel_on_exit = cancel_on_exit
     args = list(script_args or [])
     if args[:1] == ["--"]:
         args = args[1:]
@@ -193,7 +198,9 @@ def uv_run(
         show_dry_run(app, "/api/jobs", masked(spec), namespace)
         return
     guard_cost(app, spec, token=token, max_cost=max_cost, yes=yes)
-    code = start_job(app, spec, namespace=namespace, token=token, detach=detach)
+    code = start_job(
+        app, spec, namespace=namespace, token=token, detach=detach, if_running=if_running
+    )
     if code:
         raise typer.Exit(code)
 

@@ -227,7 +227,14 @@ def _note(done: int, total: int, elapsed: float, limit: float | None) -> str:
 
 
 def _report(app: AppContext, jobs: list[Job], *, timed_out: bool, limit: float | None) -> int:
+    from hfjobs_cli.commands._ci import report_to_ci
+
     out = app.output
+    report_to_ci(app, app.client(), jobs, namespace=jobs[0].owner if jobs else "")
+    if timed_out:
+        app.ci.annotate(
+            "error", "Timed out waiting", f"hfjobs wait gave up after {format_duration(limit)}"
+        )
     if out.mode == "json":
         out.json([job.raw for job in jobs])
     elif out.mode == "human" and out.stdout_is_terminal:

@@ -1,0 +1,366 @@
+"""CI behaviour of run, uv run, attach, logs, wait and --if-running, at the HTTP boundary."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hfjobs_cli.ci import Terminated
+from tests.commands.test_run import JOBS, attached, body, stub_create
+from tests.payloads import ENDPOINT, make_job, sse_lines, ts, whoami
+
+RUN = ("run", "--namespace", "alice", "python:3.12", "python", "-c", "print(42)")
+
+
+@pytest.fixture
+def github(tmp_path, monkeypatch):
+    """A GitHub Actions step: the runner's variables and files in a temp folder."""
+    files = tmp_path / "runner"
+    files.mkdir()
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_OUTPUT", str(files / "output"))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(files / "summary"))
+    monkeypatch.setenv("RUNNER_TEMP", str(files))
+    return files
+
+
+def outputs(files) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in (files / "output").read_text().splitlines())
+
+
+def test_attached_run_in_github_folds_the_log_and_writes_the_files(cli, api, logged_in, github):
+    job = attached(api, final_stage="COMPLETED", lines=[(ts(1), "::error::fake"), (ts(2), "ok")])
+    result = cli(*RUN)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    token = lines[1].removeprefix("::stop-commands::")
+    assert lines == [
+        f"::group::Log of job alice/{job['id']}",
+        f"::stop-commands::{token}",
+        "::error::fake",
+        "ok",
+        f"::{token}::",
+        "::endgroup::",
+    ]
+    assert f"Job {job['id']} started" in result.stderr  # outside the group (stderr)
+    url = f"{ENDPOINT}/jobs/alice/{job['id']}"
+    assert outputs(github) == {"job-id": job["id"], "job-url": url, "stage": "COMPLETED"}
+    assert (
+        f"| [{job['id']}]({url}) | `python:3.12` | cpu-basic | COMPLETED |"
+        in (github / "summary").read_text()
+    )
+    assert (github / "hfjobs-job-ids").read_text() == f"alice/{job['id']}\n"
+    assert "::error" not in result.stderr
+
+
+def test_a_failed_job_gets_an_error_annotation_with_message_and_url(cli, api, logged_in, github):
+    job = attached(api, final_stage="ERROR", message="Process exited with code 3")
+    result = cli(*RUN)
+    assert result.exit_code == 1
+    url = f"{ENDPOINT}/jobs/alice/{job['id']}"
+    assert (
+        f"::error title=Job alice/{job['id']} failed::Process exited with code 3. {url}"
+        in result.stderr.splitlines()
+    )
+    assert outputs(github)["stage"] == "ERROR"
+
+
+def test_a_timeout_and_a_cancel_get_their_own_titles(cli, api, logged_in, github):
+    job = attached(api, final_stage="ERROR", message="Job timeout")
+    assert f"::error title=Job alice/{job['id']} timed out::Job timeout." in cli(*RUN).stderr
+    job = attached(api, final_stage="CANCELED")
+    result = cli(*RUN)
+    assert result.exit_code == 3
+    assert f"::warning title=Job alice/{job['id']} was cancelled::" in result.stderr
+
+
+def test_ci_off_changes_nothing(cli, api, logged_in, github):
+    attached(api, final_stage="COMPLETED")
+    result = cli("--ci", "off", *RUN)
+    assert result.exit_code == 0
+    assert result.stdout == "hello\nworld\n"
+    assert list(github.iterdir()) == []
+
+
+def test_json_mode_keeps_stdout_one_object_and_folds_stderr(cli, api, logged_in, github):
+    job = attached(api, final_stage="COMPLETED")
+    result = cli("run", "--json", *RUN[1:])
+    assert json.loads(result.stdout)["id"] == job["id"]
+    assert "::group::" in result.stderr and "hello\nworld\n::" in result.stderr
+
+
+def test_gitlab_by_config_key_and_a_dotenv_report(cli, api, logged_in, tmp_path):
+    assert cli("config", "set", "ci", "GitLab").exit_code == 0
+    job = attached(api, final_stage="COMPLETED")
+    report = tmp_path / "hfjobs.env"
+    result = cli("--ci-dotenv", str(report), *RUN)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("\x1b[0Ksection_start:")
+    assert "hello\nworld\n\x1b[0Ksection_end:" in result.stdout
+    assert report.read_text() == (
+        f"HFJOBS_JOB_ID={job['id']}\nHFJOBS_JOB_URL={ENDPOINT}/jobs/alice/{job['id']}\n"
+        "HFJOBS_STAGE=COMPLETED\n"
+    )
+
+
+def test_bad_ci_values_are_usage_errors(cli):
+    assert cli("--ci", "jenkins", "ps").exit_code == 2
+    result = cli("config", "set", "ci", "jenkins")
+    assert result.exit_code == 2 and "auto, github, gitlab, off" in result.stderr
+
+
+def signal_while_attached(monkeypatch, exc):
+    def interrupt(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr("hfjobs_cli.api.logs.wait_not_scheduling", interrupt)
+
+
+@pytest.mark.parametrize("exc,code,name", [(Terminated, 143, "SIGTERM"), (KeyboardInterrupt, 130, "SIGINT")])  # fmt: skip
+def test_in_ci_a_signal_cancels_the_job(cli, api, logged_in, github, monkeypatch, exc, code, name):
+    job = make_job(stage="RUNNING")
+    stub_create(api, body(), job)
+    api.post(f"{JOBS}/{job['id']}/cancel", json=make_job(id=job["id"], stage="CANCELED"))
+    signal_while_attached(monkeypatch, exc)
+    result = cli(*RUN)
+    assert result.exit_code == code
+    assert result.stdout == f"✓ Job {job['id']} cancelled ({name})\n"
+    assert f"::warning title=Job alice/{job['id']} was cancelled on {name}::" in result.stderr
+    assert outputs(github)["stage"] == "CANCELED"
+
+
+def test_cancel_on_exit_outside_ci(cli, api, logged_in, monkeypatch):
+    job = make_job(stage="RUNNING")
+    stub_create(api, body(), job)
+    api.post(f"{JOBS}/{job['id']}/cancel", json=make_job(id=job["id"], stage="CANCELED"))
+    signal_while_attached(monkeypatch, KeyboardInterrupt)
+    result = cli("run", "--cancel-on-exit", *RUN[1:])
+    assert result.exit_code == 130
+    assert f"Job {job['id']} cancelled (SIGINT)" in result.stdout
+    assert "::" not in result.output
+
+
+def test_sigterm_outside_ci_detaches_with_143(cli, api, logged_in, monkeypatch):
+    job = make_job(stage="RUNNING")
+    stub_create(api, body(), job)
+    signal_while_attached(monkeypatch, Terminated)
+    result = cli(*RUN)
+    assert result.exit_code == 143
+    assert f"hfjobs cancel alice/{job['id']}" in result.stderr
+    assert not any("/cancel" in call.request.url for call in api.calls)
+
+
+def test_a_cancel_that_fails_says_the_job_may_still_run(cli, api, logged_in, github, monkeypatch):
+    job = make_job(stage="RUNNING")
+    stub_create(api, body(), job)
+    api.post(f"{JOBS}/{job['id']}/cancel", status=500, json={"error": "boom"})
+    signal_while_attached(monkeypatch, Terminated)
+    result = cli(*RUN)
+    assert result.exit_code == 143
+    assert "could not cancel job" in result.stderr and "may still be running" in result.stderr
+    assert f"hfjobs cancel alice/{job['id']}" in result.stderr
+
+
+# -- --if-running -----------------------------------------------------------------------
+NAMED = ("run", "--namespace", "alice", "--name", "nightly")
+
+
+def stub_running(api, jobs):
+    api.get(JOBS, json=jobs)
+
+
+def test_if_running_needs_a_name(cli, api, logged_in):
+    result = cli("run", "--if-running", "skip", *RUN[1:])
+    assert result.exit_code == 2 and "--if-running needs --name" in result.stderr
+    result = cli(*NAMED, "--if-running", "maybe", "python:3.12", "true")
+    assert result.exit_code == 2 and "skip, replace, fail" in result.stderr
+
+
+def test_if_running_fail_names_the_running_job(cli, api, logged_in):
+    running = make_job(stage="RUNNING", labels={"name": "nightly"})
+    stub_running(api, [running])
+    result = cli(*NAMED, "--if-running", "fail", "python:3.12", "true")
+    assert result.exit_code == 1
+    assert f"already running: alice/{running['id']}" in result.stderr
+    assert f"hfjobs attach alice/{running['id']}" in result.stderr
+    assert [c.request.method for c in api.calls] == ["GET"]
+
+
+def test_if_running_skip_with_detach_prints_it_and_starts_nothing(cli, api, logged_in):
+    running = make_job(stage="RUNNING", labels={"name": "nightly"})
+    stub_running(api, [running])
+    result = cli(*NAMED, "--if-running", "skip", "-d", "python:3.12", "true")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == f"✓ Job {running['id']} is already RUNNING"
+    assert [c.request.method for c in api.calls] == ["GET"]
+
+
+def test_if_running_skip_attaches_to_the_running_job(cli, api, logged_in):
+    running = make_job(stage="RUNNING", labels={"name": "nightly"})
+    stub_running(api, [running])
+    url = f"{JOBS}/{running['id']}"
+    api.get(url, json=running)
+    api.get(
+        f"{url}/logs", body=sse_lines([(ts(1), "still going")]), content_type="text/event-stream"
+    )
+    api.get(url, json=make_job(id=running["id"], stage="COMPLETED"))
+    result = cli(*NAMED, "--if-running", "skip", "python:3.12", "true")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "still going\n"
+    assert not any(c.request.method == "POST" for c in api.calls)
+
+
+def test_if_running_replace_cancels_then_starts(cli, api, logged_in):
+    running = make_job(stage="RUNNING", labels={"name": "nightly"})
+    stub_running(api, [running])
+    api.post(f"{JOBS}/{running['id']}/cancel", json=make_job(id=running["id"], stage="CANCELED"))
+    new = make_job(stage="SCHEDULING")
+    spec = body(command=["true"], labels={"hfjobs-request-id": "rid0", "name": "nightly"})
+    stub_create(api, spec, new)
+    result = cli(*NAMED, "--if-running", "replace", "-d", "python:3.12", "true")
+    assert result.exit_code == 0, result.stderr
+    assert f"Job {running['id']} cancelled: replaced" in result.stdout
+    assert f"Job {new['id']} started" in result.stdout
+    posts = [c.request.url for c in api.calls if c.request.method == "POST"]
+    assert posts == [f"{JOBS}/{running['id']}/cancel", JOBS]
+
+
+def test_if_running_with_nothing_running_starts_the_job(cli, api, logged_in):
+    stub_running(api, [make_job(stage="RUNNING", labels={"name": "other"})])
+    new = make_job(stage="SCHEDULING")
+    spec = body(command=["true"], labels={"hfjobs-request-id": "rid0", "name": "nightly"})
+    stub_create(api, spec, new)
+    result = cli(*NAMED, "--if-running", "fail", "-d", "-q", "python:3.12", "true")
+    assert result.exit_code == 0 and result.stdout == f"{new['id']}\n"
+
+
+# -- attach, logs, wait -------------------------------------------------------------------
+def test_attach_follows_a_running_job_to_its_end(cli, api, logged_in, github):
+    job = make_job(stage="RUNNING")
+    url = f"{JOBS}/{job['id']}"
+    api.get(url, json=job)
+    api.get(url, json=job)
+    api.get(f"{url}/logs", body=sse_lines([(ts(1), "step 1")]), content_type="text/event-stream")
+    api.get(url, json=make_job(id=job["id"], stage="ERROR", message="exit 2"))
+    result = cli("attach", f"alice/{job['id']}")
+    assert result.exit_code == 1
+    assert "step 1\n" in result.stdout and result.stdout.startswith("::group::")
+    assert f"::error title=Job alice/{job['id']} failed::exit 2." in result.stderr
+    assert outputs(github)["stage"] == "ERROR"
+
+
+def test_attach_to_a_finished_job_reports_it_at_once(cli, api, logged_in):
+    job = make_job(stage="CANCELED")
+    api.get(f"{JOBS}/{job['id']}", json=job)
+    result = cli("attach", "-q", f"alice/{job['id']}")
+    assert result.exit_code == 3
+    assert result.stdout == f"{job['id']}\n"
+
+
+def test_attach_unknown_job_exits_5(cli, api, logged_in):
+    api.get(f"{JOBS}/nope", status=404, json={"error": "Job not found"})
+    assert cli("attach", "alice/nope").exit_code == 5
+
+
+def test_logs_snapshot_in_ci_is_folded(cli, api, logged_in, github):
+    job = make_job(stage="COMPLETED")
+    api.get(f"{JOBS}/{job['id']}/logs", body=sse_lines([(ts(1), "::set-output name=x::1")]),
+            content_type="text/event-stream")  # fmt: skip
+    result = cli("logs", f"alice/{job['id']}")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("::group::") and lines[1].startswith("::stop-commands::")
+    assert lines[2] == "::set-output name=x::1" and lines[-1] == "::endgroup::"
+
+
+def test_logs_json_in_ci_escapes_commands(cli, api, logged_in, github):
+    job = make_job(stage="COMPLETED")
+    api.get(f"{JOBS}/{job['id']}/logs", body=sse_lines([(ts(1), "::error::x")]),
+            content_type="text/event-stream")  # fmt: skip
+    result = cli("logs", "--json", f"alice/{job['id']}")
+    assert "::" not in result.stdout
+    assert [json.loads(line)["data"] for line in result.stdout.splitlines()] == ["::error::x"]
+
+
+def test_wait_in_ci_summarises_every_job(cli, api, logged_in, github):
+    one, two = make_job(stage="COMPLETED"), make_job(stage="ERROR", message="oom")
+    api.get(f"{JOBS}/{one['id']}", json=one)
+    api.get(f"{JOBS}/{two['id']}", json=two)
+    result = cli("wait", f"alice/{one['id']}", f"alice/{two['id']}")
+    assert result.exit_code == 1
+    values = outputs(github)
+    assert json.loads(values["job-id"]) == [one["id"], two["id"]]
+    assert json.loads(values["stage"]) == ["COMPLETED", "ERROR"]
+    summary = (github / "summary").read_text()
+    assert summary.count("| [") == 2 and "ERROR: oom" in summary
+    assert f"::error title=Job alice/{two['id']} failed::oom." in result.stderr
+
+
+# -- doctor -------------------------------------------------------------------------------
+def test_doctor_all_good(cli, api, logged_in):
+    api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
+    api.get(JOBS, json=[])
+    api.get(f"{ENDPOINT}/api/jobs/hardware", json=[{"name": "cpu-basic"}, {"name": "t4-small"}])
+    result = cli("doctor", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True
+    assert report["token"] == {
+        "source": "HF_TOKEN environment variable", "works": True, "user": "alice",
+        "orgs": ["acme"], "role": "write",
+    }  # fmt: skip
+    assert report["namespace"]["canStartJobs"] is True
+    assert report["hardware"] == {"reachable": True, "flavors": ["cpu-basic", "t4-small"]}
+    assert report["endpoint"] == {"url": ENDPOINT, "source": "HF_ENDPOINT environment variable"}
+    assert report["emulator"]["running"] is False and report["ci"] is None
+
+
+def test_doctor_with_a_read_token_exits_4(cli, api, logged_in):
+    reader = whoami()
+    reader["auth"]["accessToken"]["role"] = "read"
+    api.get(f"{ENDPOINT}/api/whoami-v2", json=reader)
+    api.get(f"{ENDPOINT}/api/jobs/hardware", json=[{"name": "cpu-basic"}])
+    result = cli("doctor")
+    assert result.exit_code == 4
+    assert "may NOT start jobs: a read token cannot start jobs" in result.stdout
+
+
+def test_doctor_in_another_namespace_exits_4(cli, api, logged_in):
+    api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
+    api.get(f"{ENDPOINT}/api/jobs/hardware", json=[{"name": "cpu-basic"}])
+    result = cli("doctor", "--json", "--namespace", "stranger")
+    assert result.exit_code == 4
+    assert json.loads(result.stdout)["namespace"]["canStartJobs"] is False
+
+
+def test_doctor_rejected_token_exits_4(cli, api, logged_in):
+    api.get(f"{ENDPOINT}/api/whoami-v2", status=401, json={"error": "Invalid token"})
+    api.get(f"{ENDPOINT}/api/jobs/hardware", json=[{"name": "cpu-basic"}])
+    result = cli("doctor")
+    assert result.exit_code == 4
+    assert "FAILED" in result.stdout and "HF_TOKEN environment variable" in result.stdout
+
+
+def test_doctor_without_a_token_exits_4(cli, api):
+    api.get(f"{ENDPOINT}/api/jobs/hardware", json=[{"name": "cpu-basic"}])
+    result = cli("doctor", "--json")
+    assert result.exit_code == 4
+    assert json.loads(result.stdout)["token"] == {
+        "source": "none", "works": False, "error": "no token found"
+    }  # fmt: skip
+
+
+def test_doctor_unreachable_exits_6(cli, api, logged_in):
+    api.get(f"{ENDPOINT}/api/whoami-v2", status=503, json={"error": "down"})
+    result = cli("doctor", "--json")
+    assert result.exit_code == 6
+    assert json.loads(result.stdout)["hardware"]["reachable"] is False
+
+
+def test_doctor_says_which_ci(cli, api, logged_in, github):
+    api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
+    api.get(JOBS, json=[])
+    api.get(f"{ENDPOINT}/api/jobs/hardware", json=[{"name": "cpu-basic"}])
+    result = cli("doctor")
+    assert result.exit_code == 0
+    assert "GitHub Actions" in result.stdout

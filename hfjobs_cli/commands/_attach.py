@@ -149,9 +149,9 @@ def present_started_job(
 ) -> int:
     """After a job was created: print it (detached) or follow it; return the exit code."""
     from hfjobs_cli import completion
+    from hfjobs_cli.commands._ci import job_url, on_signal, report_to_ci
 
     completion.forget("jobs")  # so that Tab offers the new job at once
-    from hfjobs_cli.commands._ci import job_url, on_signal, report_to_ci
 
     out = app.output
     owner = job.owner or namespace

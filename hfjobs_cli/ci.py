@@ -155,12 +155,23 @@ class CiStep:
 
     def job_started(self, ref: str, url: str) -> None:
         """As soon as the job exists: its id where a cleanup step finds it, and the outputs."""
+        self.jobs_started([(ref, url)])
+
+    def jobs_started(self, jobs: Sequence[tuple[str, str]]) -> None:
+        """`job_started` for (ref, url) pairs: one job as strings, several as JSON lists."""
+        if not jobs:
+            return
         path = self.id_file
         if path is not None:
-            _append(path, f"{ref}\n")
+            _append(path, "".join(f"{ref}\n" for ref, _url in jobs))
+        ids = [ref.rsplit("/", 1)[-1] for ref, _url in jobs]
+        urls = [url for _ref, url in jobs]
         if self.active:
-            self._outputs({"job-id": ref.rsplit("/", 1)[-1], "job-url": url})
-        self._write_dotenv({"HFJOBS_JOB_ID": ref.rsplit("/", 1)[-1], "HFJOBS_JOB_URL": url})
+            if len(jobs) == 1:
+                self._outputs({"job-id": ids[0], "job-url": urls[0]})
+            else:
+                self._outputs({"job-id": json.dumps(ids), "job-url": json.dumps(urls)})
+        self._write_dotenv({"HFJOBS_JOB_ID": " ".join(ids), "HFJOBS_JOB_URL": " ".join(urls)})
 
     def jobs_ended(self, reports: Sequence[JobReport]) -> None:
         """The summary table, the outputs with the final stage, the dotenv report."""
@@ -184,6 +195,7 @@ class CiStep:
             self._write_dotenv(
                 {
                     "HFJOBS_JOB_ID": " ".join(r.job_id for r in reports),
+                    "HFJOBS_JOB_URL": " ".join(r.url for r in reports),
                     "HFJOBS_STAGE": " ".join(r.stage for r in reports),
                 }
             )

@@ -198,9 +198,13 @@ def _report_partial(app, started, total, sweep_id, ns, namespace) -> None:
 
 
 def _present(app, client, started, jobs, matrix, sweep_id, ns, namespace, *, detach) -> int:
+    from hfjobs_cli.commands._ci import job_url, report_to_ci
     from hfjobs_cli.commands._multilog import Target, follow_many, summary
 
     out = app.output
+    app.ci.jobs_started(
+        [(f"{job.owner or ns}/{job.id}", job_url(client, job, ns)) for job in started]
+    )
 
     def cmd(*words: str) -> str:
         return _command(*words, sweep_id=sweep_id, namespace=namespace)
@@ -219,6 +223,7 @@ def _present(app, client, started, jobs, matrix, sweep_id, ns, namespace, *, det
             out.table(["ID", "NAME", *(k.upper() for k in keys)], rows)
             out.hint(f"Follow them: {cmd('logs', '-f')}")
             out.hint(f"Wait for them: {cmd('wait')}")
+        report_to_ci(app, client, started, namespace=ns)
         return ExitCode.OK
     targets = [Target(job.owner or ns, job.id, job.name or "") for job in started]
     out.info(f"Following the {len(targets)} jobs of sweep {sweep_id} (Ctrl-C detaches)")
@@ -232,4 +237,7 @@ def _present(app, client, started, jobs, matrix, sweep_id, ns, namespace, *, det
     if out.mode == "json":
         out.json([finals[t.job_id].raw for t in targets if t.job_id in finals])
     summary(app, targets, finals)
+    report_to_ci(
+        app, client, [finals[t.job_id] for t in targets if t.job_id in finals], namespace=ns
+    )
     return code

@@ -332,6 +332,10 @@ def run(
     )  # fmt: skip
     if matrix:
         from hfjobs_cli.commands._sweep import run_sweep
+        from hfjobs_cli.errors import UsageError
+
+        if if_running:
+            raise UsageError("--if-running applies to one named job, not to a --matrix sweep")
 
         code = run_sweep(
             app, opts, matrix, namespace=namespace, token=token, detach=detach,

@@ -364,3 +364,8 @@ def test_doctor_says_which_ci(cli, api, logged_in, github):
     result = cli("doctor")
     assert result.exit_code == 0
     assert "GitHub Actions" in result.stdout
+
+
+def test_if_running_is_refused_on_a_sweep(cli, api, logged_in):
+    result = cli(*NAMED, "--if-running", "skip", "--matrix", "n=1,2", "python:3.12", "true")
+    assert result.exit_code == 2 and "not to a --matrix sweep" in result.stderr

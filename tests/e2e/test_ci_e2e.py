@@ -9,6 +9,7 @@ cancel the job instead.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shlex
 import signal
@@ -200,3 +201,22 @@ def test_if_running_never_starts_a_second_job_of_a_name(hfjobs):
         assert hfjobs("ps", "-q", "--name", "ci-once").stdout.split() == [second]
     finally:
         hfjobs("cancel", "--name", "ci-once", "-y")
+
+
+def test_a_sweep_in_ci_reports_every_job(hfjobs, tmp_path):
+    runner = tmp_path / "runner"
+    result = subprocess.run(
+        [HFJOBS, "run", "--matrix", "n=1,2", PY, "python", "-c", "print('n={n}')"],
+        env=github_env(hfjobs, runner),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    values = outputs(runner)
+    ids = json.loads(values["job-id"])
+    assert len(ids) == 2 and len(json.loads(values["job-url"])) == 2
+    assert json.loads(values["stage"]) == ["COMPLETED", "COMPLETED"]
+    assert (runner / "hfjobs-job-ids").read_text().split() == [f"local/{i}" for i in ids]
+    summary = (runner / "summary").read_text()
+    assert all(f"| [{i}](" in summary for i in ids)

@@ -110,6 +110,7 @@ class CiStep:
         self.dotenv = Path(dotenv) if dotenv else None
         self.env = os.environ if environ is None else environ
         self._dotenv_values: dict[str, str] = {}
+        self._log_stream: TextIO | None = None
 
     @property
     def active(self) -> bool:
@@ -123,6 +124,7 @@ class CiStep:
             yield Fold(None)
             return
         token = secrets.token_hex(16)
+        self._log_stream = stream  # annotations follow on the same stream, after the fold
         if self.provider == "github":
             _write(stream, [github_command("group", title), f"::stop-commands::{token}"])
         else:
@@ -140,9 +142,13 @@ class CiStep:
 
     # -- annotations -----------------------------------------------------------------
     def annotate(self, kind: str, title: str, message: str) -> None:
-        """An error or warning annotation on the run's page (GitHub); stderr elsewhere has it."""
+        """An error or warning annotation on the run's page (GitHub).
+
+        Written on the stream that carried the log, so that the runner reads it after the
+        line that switched workflow commands back on (two pipes have no order between them).
+        """
         if self.provider == "github":
-            _write(sys.stderr, [github_command(kind, message, title=title)])
+            _write(self._log_stream or sys.stderr, [github_command(kind, message, title=title)])
 
     # -- files for later steps ---------------------------------------------------------
     @property

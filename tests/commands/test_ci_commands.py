@@ -51,7 +51,7 @@ def test_attached_run_in_github_folds_the_log_and_writes_the_files(cli, api, log
         in (github / "summary").read_text()
     )
     assert (github / "hfjobs-job-ids").read_text() == f"alice/{job['id']}\n"
-    assert "::error" not in result.stderr
+    assert "::error" not in result.stderr and result.stdout.endswith("::endgroup::\n")
 
 
 def test_a_failed_job_gets_an_error_annotation_with_message_and_url(cli, api, logged_in, github):
@@ -61,18 +61,18 @@ def test_a_failed_job_gets_an_error_annotation_with_message_and_url(cli, api, lo
     url = f"{ENDPOINT}/jobs/alice/{job['id']}"
     assert (
         f"::error title=Job alice/{job['id']} failed::Process exited with code 3. {url}"
-        in result.stderr.splitlines()
+        in result.stdout.splitlines()
     )
     assert outputs(github)["stage"] == "ERROR"
 
 
 def test_a_timeout_and_a_cancel_get_their_own_titles(cli, api, logged_in, github):
     job = attached(api, final_stage="ERROR", message="Job timeout")
-    assert f"::error title=Job alice/{job['id']} timed out::Job timeout." in cli(*RUN).stderr
+    assert f"::error title=Job alice/{job['id']} timed out::Job timeout." in cli(*RUN).stdout
     job = attached(api, final_stage="CANCELED")
     result = cli(*RUN)
     assert result.exit_code == 3
-    assert f"::warning title=Job alice/{job['id']} was cancelled::" in result.stderr
+    assert f"::warning title=Job alice/{job['id']} was cancelled::" in result.stdout
 
 
 def test_ci_off_changes_nothing(cli, api, logged_in, github):
@@ -246,7 +246,7 @@ def test_attach_follows_a_running_job_to_its_end(cli, api, logged_in, github):
     result = cli("attach", f"alice/{job['id']}")
     assert result.exit_code == 1
     assert "step 1\n" in result.stdout and result.stdout.startswith("::group::")
-    assert f"::error title=Job alice/{job['id']} failed::exit 2." in result.stderr
+    assert f"::error title=Job alice/{job['id']} failed::exit 2." in result.stdout
     assert outputs(github)["stage"] == "ERROR"
 
 

@@ -169,10 +169,10 @@ def test_a_job_that_fails_fails_the_step_with_an_annotation(hfjobs, tmp_path):
     runner = Runner(hfjobs, tmp_path / "runner", {
         **INPUTS, "command": "python -c 'import sys; sys.exit(3)'", "timeout": "5m",
     })  # fmt: skip
-    code, _stdout, stderr = runner.run_steps()["run"]
+    code, stdout, _stderr = runner.run_steps()["run"]
     assert code == 1
     assert runner.outputs["stage"] == "ERROR"
-    assert f"::error title=Job local/{runner.outputs['job-id']} failed::" in stderr
+    assert f"::error title=Job local/{runner.outputs['job-id']} failed::" in stdout
 
 
 def test_bad_inputs_fail_before_anything_starts(hfjobs, tmp_path):
@@ -192,13 +192,13 @@ def test_cancelling_the_workflow_cancels_the_job(hfjobs, tmp_path):
             if line == "up\n":
                 break
         proc.send_signal(signal.SIGINT)  # bash exec'd hfjobs: the runner's signal reaches it
-        code, _stdout, stderr = runner.finish(runner.step("run"), proc, outputs)
+        code, stdout, _stderr = runner.finish(runner.step("run"), proc, outputs)
     finally:
         proc.kill()
     assert code == 130
     job_id = runner.outputs["job-id"]
     assert runner.outputs["stage"] == "CANCELED"
-    assert "was cancelled on SIGINT" in stderr
+    assert "was cancelled on SIGINT" in stdout
     cleanup_code, cleanup_out, _ = runner.cleanup()  # if: cancelled() runs next
     assert cleanup_code == 0 and job_id in cleanup_out
     assert hfjobs("inspect", "--json", job_id).json()[0]["status"]["stage"] == "CANCELED"

@@ -29,12 +29,12 @@ def job_url(client: JobsClient, job: Job, namespace: str) -> str:
 
 
 @contextlib.contextmanager
-def log_section(app: AppContext, ref: str, *, to_stderr: bool) -> Iterator[Fold | None]:
+def log_section(app: AppContext, title: str, *, to_stderr: bool) -> Iterator[Fold | None]:
     """The job's log inside a CI group (JSON lines on stdout stay lines: no markers there)."""
     if app.output.mode == "json" and not to_stderr:
         yield None
         return
-    with app.ci.fold(f"Log of job {ref}", sys.stderr if to_stderr else sys.stdout) as fold:
+    with app.ci.fold(title, sys.stderr if to_stderr else sys.stdout) as fold:
         yield fold
 
 

@@ -199,15 +199,18 @@ def print_lines(
     if json_lines:
         import json
 
-        app.output.write_log_lines(
-            [
-                json.dumps(
-                    {"job": target.job_id, "timestamp": e.timestamp, "data": e.data},
-                    ensure_ascii=False,
-                )
-                for e in batch
-            ]
-        )
+        encoded = [
+            json.dumps(
+                {"job": target.job_id, "timestamp": e.timestamp, "data": e.data},
+                ensure_ascii=False,
+            )
+            for e in batch
+        ]
+        if app.ci.active:  # no line of a job may read as a workflow command
+            from hfjobs_cli.ci import json_line_safe
+
+            encoded = [json_line_safe(line) for line in encoded]
+        app.output.write_log_lines(encoded)
         return
     if timestamps:
         lines = [f"{prefix}{e.timestamp} {e.data}" for e in batch]

@@ -198,7 +198,7 @@ def _report_partial(app, started, total, sweep_id, ns, namespace) -> None:
 
 
 def _present(app, client, started, jobs, matrix, sweep_id, ns, namespace, *, detach) -> int:
-    from hfjobs_cli.commands._ci import job_url, report_to_ci
+    from hfjobs_cli.commands._ci import job_url, log_section, report_to_ci
     from hfjobs_cli.commands._multilog import Target, follow_many, summary
 
     out = app.output
@@ -228,7 +228,8 @@ def _present(app, client, started, jobs, matrix, sweep_id, ns, namespace, *, det
     targets = [Target(job.owner or ns, job.id, job.name or "") for job in started]
     out.info(f"Following the {len(targets)} jobs of sweep {sweep_id} (Ctrl-C detaches)")
     try:
-        code, finals = follow_many(app, client, targets, to_stderr=out.mode != "human")
+        with log_section(app, f"Logs of sweep {sweep_id}", to_stderr=out.mode != "human"):
+            code, finals = follow_many(app, client, targets, to_stderr=out.mode != "human")
     except CliError as exc:
         if exc.code == ExitCode.INTERRUPTED:
             out.hint(f"Follow them again: {cmd('logs', '-f')}")

@@ -157,17 +157,23 @@ def logs(
         return
     fmt = None if no_prefix else (prefix_format if prefix_format is not None else DEFAULT_PREFIX)
     if follow:
+        from hfjobs_cli.commands._ci import log_section, report_to_ci
         from hfjobs_cli.commands._multilog import follow_many, summary
 
-        code, finals = follow_many(
-            app, client, targets, tail=tail, keep=keep, timestamps=timestamps, prefix_format=fmt
-        )
+        with log_section(app, f"Logs of {len(targets)} jobs", to_stderr=False):
+            code, finals = follow_many(
+                app, client, targets, tail=tail, keep=keep, timestamps=timestamps, prefix_format=fmt
+            )
         if out.mode == "human":
             summary(app, targets, finals)
+        report_to_ci(app, client, list(finals.values()), namespace=targets[0].namespace)
         if code:
             raise typer.Exit(code)
         return
-    _snapshots(app, client, targets, tail, timestamps, keep, fmt)
+    from hfjobs_cli.commands._ci import log_section
+
+    with log_section(app, f"Logs of {len(targets)} jobs", to_stderr=False):
+        _snapshots(app, client, targets, tail, timestamps, keep, fmt)
 
 
 def _targets(app, client, job_ids, label, name, namespace):
@@ -230,7 +236,7 @@ def _one(app, client, target, follow, tail, timestamps, keep) -> None:
     from hfjobs_cli.commands._ci import log_section
 
     try:
-        with log_section(app, ref_text(ns, ident), to_stderr=False) as fold:
+        with log_section(app, f"Log of job {ref_text(ns, ident)}", to_stderr=False) as fold:
             for batch in snapshot(client, ns, ident, tail=tail):
                 if keep is not None:
                     batch = [event for event in batch if keep(event)]

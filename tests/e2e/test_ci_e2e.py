@@ -221,3 +221,26 @@ def test_a_sweep_in_ci_reports_every_job(hfjobs, tmp_path):
     assert (runner / "hfjobs-job-ids").read_text().split() == [f"local/{i}" for i in ids]
     summary = (runner / "summary").read_text()
     assert all(f"| [{i}](" in summary for i in ids)
+
+
+def test_many_logs_in_ci_are_one_group_with_commands_off(hfjobs, tmp_path):
+    ids = [
+        hfjobs("run", "-d", "-q", PY, "python", "-c", f"print('::error::from {n}')").stdout.strip()
+        for n in (1, 2)
+    ]
+    for job_id in ids:
+        wait_for_stage(hfjobs, job_id, ("COMPLETED",))
+    runner = tmp_path / "runner"
+    result = subprocess.run(
+        [HFJOBS, "logs", "-f", "--no-prefix", *ids],
+        env=github_env(hfjobs, runner),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "::group::Logs of 2 jobs" and lines[1].startswith("::stop-commands::")
+    assert sorted(lines[2:4]) == ["::error::from 1", "::error::from 2"]
+    assert lines[4:] == [f"::{lines[1].removeprefix('::stop-commands::')}::", "::endgroup::"]
+    assert sorted(json.loads(outputs(runner)["job-id"])) == sorted(ids)

@@ -137,6 +137,18 @@ def test_the_action_declares_what_the_readme_promises():
     assert ACTION["runs"]["steps"][-1]["if"] == "cancelled()"
 
 
+def test_the_action_matches_githubs_action_schema():
+    """The schema check-jsonschema ships (no network): a key GitHub would reject fails here."""
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-actions",
+         str(ROOT / "action.yml")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_a_job_that_completes(hfjobs, tmp_path):
     runner = Runner(hfjobs, tmp_path / "runner", {
         **INPUTS,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from hfjobs_cli.commands._attach import present_started_job, report_final
-from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
+from hfjobs_cli.commands._attach import present_started_job
+from hfjobs_cli.commands._common import app_context, resolve_refs
 from hfjobs_cli.commands.run import CancelOnExitOpt
 from hfjobs_cli.options import JobIdArg, JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 
@@ -23,7 +23,7 @@ def attach(
 
     The log streams from its start; the exit code says how the job ended (0 COMPLETED,
     1 ERROR, 3 CANCELED). Ctrl-C detaches; in CI, or with --cancel-on-exit, SIGINT and
-    SIGTERM cancel the job (exit 130 or 143). A job that has already ended is reported at once.
+    SIGTERM cancel the job (exit 130 or 143). A job that has already ended shows its whole log.
 
     Examples:
 
@@ -32,19 +32,12 @@ def attach(
       ID=$(hfjobs run -d -q python:3.12 python train.py) && hfjobs attach "$ID"
     """
     app = app_context(ctx)
-    out = app.set_output(json=json, quiet=quiet)
+    app.set_output(json=json, quiet=quiet)
     app.cancel_on_exit = cancel_on_exit
     client = app.client(token)
     [(ns, ident)] = resolve_refs(app, [job_id], namespace)
     job = client.get_job(ns, ident)
-    if job.is_terminal:
-        if out.mode == "quiet":
-            out.ids([job.id])
-        elif out.mode == "json":
-            out.json(job.raw)
-        code = report_final(app, job, ref=ref_text(job.owner or ns, job.id))
-    else:
-        code = present_started_job(app, client, job, ns, detach=False, verb=f"is {job.stage}")
+    code = present_started_job(app, client, job, ns, detach=False, verb=f"is {job.stage}")
     if code:
         raise typer.Exit(code)
 

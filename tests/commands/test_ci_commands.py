@@ -250,12 +250,16 @@ def test_attach_follows_a_running_job_to_its_end(cli, api, logged_in, github):
     assert outputs(github)["stage"] == "ERROR"
 
 
-def test_attach_to_a_finished_job_reports_it_at_once(cli, api, logged_in):
+def test_attach_to_a_finished_job_shows_its_log_and_exits_with_its_code(cli, api, logged_in):
     job = make_job(stage="CANCELED")
-    api.get(f"{JOBS}/{job['id']}", json=job)
+    url = f"{JOBS}/{job['id']}"
+    api.get(url, json=job)
+    api.get(url, json=job)
+    api.get(f"{url}/logs", body=sse_lines([(ts(1), "partial")]), content_type="text/event-stream")
     result = cli("attach", "-q", f"alice/{job['id']}")
     assert result.exit_code == 3
     assert result.stdout == f"{job['id']}\n"
+    assert "partial" in result.stderr  # -q: the log goes to stderr
 
 
 def test_attach_unknown_job_exits_5(cli, api, logged_in):

@@ -244,3 +244,23 @@ def test_many_logs_in_ci_are_one_group_with_commands_off(hfjobs, tmp_path):
     assert sorted(lines[2:4]) == ["::error::from 1", "::error::from 2"]
     assert lines[4:] == [f"::{lines[1].removeprefix('::stop-commands::')}::", "::endgroup::"]
     assert sorted(json.loads(outputs(runner)["job-id"])) == sorted(ids)
+
+
+def test_the_readme_examples_of_attach_and_doctor_run(hfjobs, tmp_path):
+    from tests.readme_examples import PLACEHOLDER_ID, README, examples, run_example
+
+    job_id = hfjobs("run", "-d", "-q", PY, "python", "-c", "print('done')").stdout.strip()
+    text = README.read_text(encoding="utf-8")
+    block = text.split("### `hfjobs attach`", 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
+    lines = [line[2:] for line in block.splitlines() if line.startswith("$ ")]
+    assert len(lines) == 2
+    first = run_example(lines[0], hfjobs.env(), tmp_path, replace={PLACEHOLDER_ID: job_id})
+    assert first.returncode == 0 and first.stdout == "done\n", first.stderr
+    second = run_example(lines[1], hfjobs.env(), tmp_path)
+    assert second.returncode == 0 and second.stdout == "trained\n", second.stderr
+    plain, as_json = examples("### `hfjobs doctor`")
+    result = run_example(plain, hfjobs.env(), tmp_path)
+    assert result.returncode == 0 and "may start jobs" in result.stdout, result.stderr
+    result = run_example(as_json, hfjobs.env(), tmp_path, replace={"my-org": "local-org"})
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["namespace"]["name"] == "local-org"

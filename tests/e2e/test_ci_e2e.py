@@ -67,6 +67,17 @@ def wait_for_line(proc: subprocess.Popen, wanted: str) -> list[str]:
     raise AssertionError(f"the step ended before printing {wanted!r}: {seen}")
 
 
+def readme_cleanup_step() -> str:
+    """The `if: cancelled()` step of the README's "In CI" workflow, as written."""
+    import yaml
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## In CI", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    steps = yaml.safe_load(block)["steps"]
+    [step] = [s for s in steps if s.get("if") == "cancelled()"]
+    return step["run"]
+
+
 def kill_group(proc: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
@@ -115,8 +126,8 @@ def test_behind_a_shell_that_does_not_forward_signals_the_cleanup_step_cancels(h
         kill_group(proc)  # the runner kills the whole process tree
     assert hfjobs("inspect", "--json", job_id).json()[0]["status"]["stage"] == "RUNNING"
     cleanup = subprocess.run(
-        ["bash", "-e", "-c", 'xargs "$HFJOBS" cancel < "$RUNNER_TEMP/hfjobs-job-ids"'],
-        env=env,
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", readme_cleanup_step()],
+        env={**env, "PATH": f"{Path(HFJOBS).parent}{os.pathsep}{env.get('PATH', '')}"},
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,6 +1,7 @@
 """The pages behind the URLs the emulator hands out: server-rendered HTML, standard library only.
 
-- `/` and `/jobs/NS`: the jobs of a namespace; `/jobs/NS/ID`: one job (stage, timings, spec
+- `/` and `/jobs/NS`: the jobs of a namespace; `/OWNER/NAME` (and `/datasets/...`,
+  `/spaces/...`, `/buckets/...`): the repository URL a webhook payload gives; `/jobs/NS/ID`: one job (stage, timings, spec
   with secret names only, cost so far, the runtime's note, and the live log, streamed by a
   small script as it is written; the stage changes in place when the job ends);
   `/scheduled-jobs/NS[/ID]`: scheduled jobs; `/settings/webhooks[/ID]`: webhooks.
@@ -24,6 +25,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from hfjobs_cli.emulator import render
+from hfjobs_cli.emulator.errors import ApiError
 from hfjobs_cli.emulator.hardware import FLAVORS
 from hfjobs_cli.emulator.logstore import stream
 from hfjobs_cli.emulator.runtime import image_of
@@ -33,6 +35,7 @@ from hfjobs_cli.emulator.store import TERMINAL_STAGES
 COOKIE = "hfjobs_emulator_session"
 ONCE_TTL = 300.0  # seconds a one-time login URL stays valid
 LIST_LIMIT = 200
+RESERVED = ("api", "pages", "jobs", "scheduled-jobs", "settings", "datasets", "spaces", "buckets")
 
 
 class PageAuth:
@@ -483,6 +486,48 @@ def webhook_one(req: Request, wh_id: str) -> Page:
     return _page(f"Webhook {wh_id}", f"<h1>Webhook <code>{escape(wh_id)}</code></h1>{_rows(pairs)}")
 
 
+@private
+def repo_page(req: Request, owner: str, name: str, kind: str = "model") -> Page:
+    """The repository URL of a webhook payload (`url.web`): what the emulator knows of it."""
+    from hfjobs_cli.emulator.containers import hf_cache_dir
+
+    repo = f"{owner}/{name}"
+    hooks = [
+        render.webhook_view(r)
+        for r in req.app.store.select("webhooks", order="seq ASC")
+        if any(w["type"] == kind and w["name"] == repo for w in r["watched"])
+    ]
+    links = "".join(
+        f"<li><a href='/settings/webhooks/{escape(h['id'])}'><code>{escape(h['id'])}</code></a></li>"
+        for h in hooks
+    )
+    cache = hf_cache_dir() / f"{kind}s--{owner}--{name}" / "snapshots"
+    revisions = sorted(p.name for p in cache.iterdir()) if cache.is_dir() else []
+    pairs = [
+        ("Type", escape(kind)),
+        ("Webhooks watching it", f"<ul>{links}</ul>" if links else _text(None)),
+        (
+            "In the local Hugging Face cache",
+            _text(revisions) if revisions else "no (an hf:// volume of it cannot be mounted)",
+        ),
+    ]
+    body = (
+        f"<h1>{escape(kind.title())} <code>{escape(repo)}</code></h1>"
+        "<p class=muted>The emulator keeps no repositories: this is the page of the URL its "
+        "webhook payloads give for this one.</p>" + _rows(pairs)
+    )
+    return _page(repo, body)
+
+
+def _repo_route(prefix: str, kind: str):
+    def handler(req: Request, owner: str, name: str) -> Page:
+        if owner in RESERVED:  # e.g. an unknown /api/... path stays the API's JSON 404
+            raise ApiError(404, f"Not found: GET {req.path}")
+        return repo_page(req, owner=owner, name=name, kind=kind)
+
+    return route("GET", f"{prefix}/{{owner}}/{{name}}", handler, public=True)
+
+
 ROUTES = [
     route("POST", "/api/emulator/page-login", login_url),
     route("GET", "/pages/login", login, public=True),
@@ -495,4 +540,9 @@ ROUTES = [
     route("GET", "/scheduled-jobs/{namespace}/{sj_id}", scheduled_one, public=True),
     route("GET", "/settings/webhooks", webhooks_page, public=True),
     route("GET", "/settings/webhooks/{wh_id}", webhook_one, public=True),
+    # Last: `/{owner}/{name}` would match the pages above.
+    _repo_route("/datasets", "dataset"),
+    _repo_route("/spaces", "space"),
+    _repo_route("/buckets", "bucket"),
+    _repo_route("", "model"),
 ]

@@ -3,6 +3,7 @@ driven by Selenium), and their sign-in rules over plain HTTP."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,8 @@ def test_the_link_never_redirects_off_the_emulator(emu):
     opened = requests.get(link, allow_redirects=False, timeout=10)
     assert opened.status_code == 303 and opened.headers["Location"] == "/"
     assert requests.post(f"{emu.url}/api/emulator/page-login", timeout=10).status_code == 401
+    unknown = requests.get(f"{emu.url}/api/nothing", headers=emu.headers, timeout=10)
+    assert unknown.status_code == 404 and unknown.json() == {"error": "Not found: GET /api/nothing"}
 
 
 def test_open_without_an_emulator_says_how_to_start_one(tmp_path):
@@ -186,6 +189,21 @@ def test_every_list_and_detail_page_opens_in_a_browser(emu, browser):
     browser.find_element(By.LINK_TEXT, "Webhooks").click()
     browser.find_element(By.LINK_TEXT, hook["id"]).click()
     assert "local/m" in text_of(browser, "main")
+    # The repository URL a webhook payload gives (`repo.url.web`) opens a page too.
+    fired = client.post(
+        "/api/emulator/webhook-events",
+        json={
+            "repo": {"type": "model", "name": "local/m"},
+            "event": {"action": "update", "scope": "repo.content"},
+        },
+    ).json()
+    (started,) = fired["jobs"]
+    env = client.wait(started["id"])["environment"]
+    repo_url = json.loads(env["WEBHOOK_PAYLOAD"])["repo"]["url"]["web"]
+    assert repo_url == f"{emu.url}/local/m"
+    browser.get(repo_url)
+    assert "local/m" in text_of(browser, "h1")
+    browser.find_element(By.LINK_TEXT, hook["id"])
     browser.get(f"{emu.url}/")
     assert browser.current_url == f"{emu.url}/jobs/local"
     browser.get(f"{emu.url}/jobs/local/{'0' * 24}")

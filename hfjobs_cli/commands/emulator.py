@@ -265,6 +265,7 @@ def status(ctx: typer.Context, data_dir: DataDirOpt = None, json: JsonOpt = Fals
                 ("URL", info.url),
                 ("PID", str(info.pid)),
                 ("Jobs running", str(info.jobs_running)),
+                ("Runtime", str(info.runtime or "unknown")),
                 ("Data", str(info.data_dir)),
             ],
         )
@@ -398,6 +399,7 @@ def _info_json(info) -> dict:
         "answering": info.answering,
         "movedFrom": info.moved_from,
         "jobsRunning": info.jobs_running,
+        "runtime": info.runtime,
         "dataDir": str(info.data_dir),
     }
 

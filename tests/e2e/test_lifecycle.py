@@ -157,6 +157,8 @@ def test_local_flag_starts_an_emulator_in_the_background(tmp_path):
                                 capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert result.stdout == "hello from a job\n"
+        assert "Started the local emulator at http://127.0.0.1:" in result.stderr
+        assert "(process runtime)" in result.stderr  # it says which runtime it took
         status = subprocess.run(
             [HFJOBS, "emulator", "status", "--json"],
             capture_output=True,
@@ -166,6 +168,7 @@ def test_local_flag_starts_an_emulator_in_the_background(tmp_path):
         )
         info = json.loads(status.stdout)
         assert info["running"] is True and info["url"].startswith("http://127.0.0.1:")
+        assert info["runtime"] == "process"
         exports = subprocess.run(
             [HFJOBS, "emulator", "env"], capture_output=True, text=True, env=env, timeout=30
         ).stdout

@@ -63,7 +63,7 @@ def data(tmp_path):
         os.kill(info.pid, signal.SIGKILL)
 
 
-def test_status_start_and_stop_never_forget_a_busy_emulator(data):
+def test_status_start_and_stop_never_forget_a_busy_emulator(data, cli):
     info = control.start_background(data, runtime="process")
     state = (data / "emulator.json").read_text()
     log_size = (data / "emulator.log").stat().st_size
@@ -75,6 +75,8 @@ def test_status_start_and_stop_never_forget_a_busy_emulator(data):
         assert (data / "emulator.json").read_text() == state  # its state is untouched
         again = control.start_background(data, runtime="process")
         assert again.already_running and again.pid == info.pid  # no second emulator
+        shown = cli("emulator", "status", "--data-dir", str(data))
+        assert shown.exit_code == 0 and "running, not answering (busy?)" in shown.stdout
         assert (data / "emulator.log").stat().st_size >= log_size  # its log not truncated
     finally:
         os.kill(info.pid, signal.SIGCONT)

@@ -163,3 +163,17 @@ def test_each_create_of_a_sweep_is_sent_once_after_an_ambiguous_failure(cli, api
     assert result.exit_code == 0, result.stderr
     assert result.stdout.split() == [first["id"], second["id"]]
     assert len([c for c in api.calls if c.request.method == "POST"]) == 2
+
+
+def test_a_sweep_over_a_job_file_replaces_its_name_and_env(cli, api, tmp_path):
+    job = tmp_path / "job.toml"
+    job.write_text(
+        'image = "python:3.12"\ncommand = ["python", "train.py", "--lr", "{lr}"]\n'
+        'name = "train-{lr}"\n[env]\nLR = "{lr}"\n'
+    )
+    result = cli("run", "-f", str(job), "--dry-run", "--json", "--matrix", "lr=0.1,0.2")
+    assert result.exit_code == 0, result.stderr
+    bodies = json.loads(result.stdout)
+    assert [b["labels"]["name"] for b in bodies] == ["train-0.1", "train-0.2"]
+    assert [b["environment"]["LR"] for b in bodies] == ["0.1", "0.2"]
+    assert [b["command"][-1] for b in bodies] == ["0.1", "0.2"]

@@ -46,6 +46,10 @@ EXPECTED = {
     "hfjobs cancel -l sweep=lr": {2},  # "after a confirmation": refused without a terminal
     "hfjobs run -d -q python:3.12 python train.py | xargs hfjobs wait -q": {123},  # no train.py
     "hfjobs stats -f 6650a1b2c3d4e5f60718293a": {1},  # finished here: "no metrics"
+    # the job named here had already completed: not cancelled, and cancel says so (exit 1)
+    "hfjobs cancel 6650a1b2c3d4e5f60718293a": {1},
+    # no job carries that label here: "nothing to wait for" is not success (exit 5)
+    "hfjobs wait -l sweep=lr-search --timeout 2h": {5},
     # 1 while the emulator has no SSH server (it says so); 0 once it serves one
     "hfjobs ssh --dry-run 6650a1b2c3d4e5f60718293a": {0, 1},
 }

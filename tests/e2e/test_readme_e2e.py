@@ -41,15 +41,16 @@ LEFT_OUT = {
     "hfjobs ssh -i ~/.ssh/id_ed25519 alice/6650a1b2c3d4e5f60718293a": "an interactive shell",
     "hfjobs emulator serve --port 8765": "a foreground server until Ctrl-C",
 }
+JOB_OUTCOMES_ = {0, 1, 3}
 # Lines whose documented outcome is not 0 (the README says so next to them).
 EXPECTED = {
     "hfjobs cancel -l sweep=lr": {2},  # "after a confirmation": refused without a terminal
     "hfjobs run -d -q python:3.12 python train.py | xargs hfjobs wait -q": {123},  # no train.py
     "hfjobs stats -f 6650a1b2c3d4e5f60718293a": {1},  # finished here: "no metrics"
-    # the job named here had already completed: not cancelled, and cancel says so (exit 1)
-    "hfjobs cancel 6650a1b2c3d4e5f60718293a": {1},
-    # no job carries that label here: "nothing to wait for" is not success (exit 5)
-    "hfjobs wait -l sweep=lr-search --timeout 2h": {5},
+    # 1 when the job named here had already ended (not cancelled, and cancel says so)
+    "hfjobs cancel 6650a1b2c3d4e5f60718293a": {0, 1},
+    # 5 when no job carries that label: "nothing to wait for" is not success
+    "hfjobs wait -l sweep=lr-search --timeout 2h": {*JOB_OUTCOMES_, 5},
     # 1 while the emulator has no SSH server (it says so); 0 once it serves one
     "hfjobs ssh --dry-run 6650a1b2c3d4e5f60718293a": {0, 1},
 }

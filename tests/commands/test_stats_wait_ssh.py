@@ -207,6 +207,18 @@ def test_stats_follow_off_a_terminal_prints_rows_until_the_job_ends(cli, api, lo
     assert [c.request.url.endswith("/metrics") for c in api.calls] == [True, False, True, False]
 
 
+@pytest.mark.parametrize("status", [408, 429, 503])
+def test_stats_follow_rides_out_a_transient_answer(cli, api, logged_in, status):
+    """Transient is transient on the metrics stream too (a 500 is not retried there: older
+    servers answer it for a job that is not running)."""
+    api.get(f"{JOBS}/{JOB_ID}/metrics", status=status, headers={"Retry-After": "1"})
+    stub_metrics(api, JOB_ID, metric(cpu=10))
+    api.get(f"{JOBS}/{JOB_ID}", json=make_job(id=JOB_ID, stage="COMPLETED"))
+    result = cli("stats", "-f", f"alice/{JOB_ID}")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith(f"{JOB_ID}\t10.0%")
+
+
 def test_stats_follow_of_a_job_already_over_exits_1(cli, api, logged_in):
     stub_metrics(api, JOB_ID, status=406)
     api.get(f"{JOBS}/{JOB_ID}", json=make_job(id=JOB_ID, stage="ERROR"))

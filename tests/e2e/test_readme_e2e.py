@@ -151,6 +151,7 @@ def test_every_readme_example_runs(emulator, env, hfjobs):
         "[--json]": "--json",
         "https://hub.example.com": emulator.url,
         "--namespace acme": "--namespace local",
+        "--namespace my-org": "--namespace local-org",  # the emulator user's organisation
     }
 
     def running() -> str:  # a job to cancel, or whose ports to change, by label and name

@@ -373,3 +373,58 @@ def test_doctor_says_which_ci(cli, api, logged_in, github):
 def test_if_running_is_refused_on_a_sweep(cli, api, logged_in):
     result = cli(*NAMED, "--if-running", "skip", "--matrix", "n=1,2", "python:3.12", "true")
     assert result.exit_code == 2 and "not to a --matrix sweep" in result.stderr
+
+
+def test_a_signal_during_the_create_cancels_the_job_once_it_exists(
+    cli, api, logged_in, github, monkeypatch
+):
+    """A real SIGTERM to this process while the POST is in flight: noted, not acted on, then
+    the job the POST made is cancelled (exit 143)."""
+    import os
+    import signal
+
+    from hfjobs_cli.api.client import JobsClient
+
+    job = make_job(stage="SCHEDULING")
+    stub_create(api, body(), job)
+    api.post(f"{JOBS}/{job['id']}/cancel", json=make_job(id=job["id"], stage="CANCELED"))
+    real_create = JobsClient.create_job
+
+    def create_then_signal(self, namespace, spec):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return real_create(self, namespace, spec)
+
+    monkeypatch.setattr(JobsClient, "create_job", create_then_signal)
+    result = cli(*RUN)
+    assert result.exit_code == 143
+    assert result.stdout == f"✓ Job {job['id']} cancelled (SIGTERM)\n"
+    assert outputs(github)["job-id"] == job["id"] and outputs(github)["stage"] == "CANCELED"
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # handlers restored
+
+
+def test_uv_run_takes_if_running_and_cancel_on_exit(cli, api, logged_in, tmp_path):
+    running = make_job(stage="RUNNING", labels={"name": "eval"})
+    stub_running(api, [running])
+    script = tmp_path / "eval.py"
+    script.write_text("print(1)\n")
+    result = cli(
+        "uv", "run", "--namespace", "alice", "--name", "eval", "--if-running", "fail",
+        "--cancel-on-exit", str(script),
+    )  # fmt: skip
+    assert result.exit_code == 1 and f"alice/{running['id']}" in result.stderr
+
+
+def test_doctor_with_a_fine_grained_token(cli, api, logged_in):
+    granted = whoami()
+    granted["auth"]["accessToken"] = {
+        "role": "fineGrained",
+        "fineGrained": {
+            "scoped": [{"entity": {"type": "org", "name": "acme"}, "permissions": ["job.write"]}]
+        },
+    }
+    api.get(f"{ENDPOINT}/api/whoami-v2", json=granted)
+    api.get(f"{ENDPOINT}/api/jobs/acme", json=[])
+    api.get(f"{ENDPOINT}/api/jobs/hardware", json=[{"name": "cpu-basic"}])
+    result = cli("doctor", "--json", "--namespace", "acme")
+    assert result.exit_code == 0, result.stdout
+    assert json.loads(result.stdout)["namespace"]["canStartJobs"] is True

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from hfjobs_cli import hints
 from hfjobs_cli.errors import UsageError
+from hfjobs_cli.parsing import read_text_file
 
 if TYPE_CHECKING:
     from hfjobs_cli.commands._spec import SpecOptions
@@ -139,18 +140,8 @@ def load(path: str) -> JobFile:
     if path == "-":
         text, source, base = sys.stdin.read(), "<stdin>", Path(".")
     else:
-        file = Path(path)
-        source, base = path, file.parent
-        try:
-            text = file.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise UsageError(f"-f {path}: no such file") from None
-        except IsADirectoryError:
-            raise UsageError(f"-f {path}: is a directory, not a file") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"-f {path}: not a UTF-8 text file") from None
-        except OSError as exc:
-            raise UsageError(f"-f {path}: cannot be read ({exc.strerror})") from None
+        source, base = path, Path(path).parent
+        text = read_text_file(path, option="-f")
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

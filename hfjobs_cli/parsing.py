@@ -109,6 +109,20 @@ def parse_env_pairs(
     return result
 
 
+def read_text_file(path: str, *, option: str) -> str:
+    """A UTF-8 text file the user named with OPTION (a BOM is dropped); usage errors name both."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{option} {path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{option} {path}: is a directory, not a file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{option} {path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot be read ({exc.strerror})") from None
+
+
 def read_env_file(
     path: str,
     *,
@@ -133,17 +147,7 @@ def read_env_file(
             raise UsageError(f"{option} -: stdin is not UTF-8 text") from None
     else:
         name = path
-        file = Path(path)
-        try:
-            text = file.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise UsageError(f"{option} {path}: no such file") from None
-        except IsADirectoryError:
-            raise UsageError(f"{option} {path}: is a directory, not a file") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{option} {path}: not a UTF-8 text file") from None
-        except OSError as exc:
-            raise UsageError(f"{option} {path}: cannot be read ({exc.strerror})") from None
+        text = read_text_file(path, option=option)
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         raise UsageError(f"{option} {name}: contains NUL bytes (is it a binary file?)")

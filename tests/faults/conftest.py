@@ -1,5 +1,15 @@
 """The fault server's fixtures, for every test module in this package."""
 
+import pytest
+
 from tests.faults.server import fault_server, hub
 
 __all__ = ["fault_server", "hub"]
+
+
+@pytest.fixture
+def waits(monkeypatch) -> list[float]:
+    """Every backoff the transport asks for, instead of sleeping it."""
+    recorded: list[float] = []
+    monkeypatch.setattr("hfjobs_cli.api.http._sleep", recorded.append)
+    return recorded

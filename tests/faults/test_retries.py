@@ -20,14 +20,6 @@ from tests.faults.server import (
 )
 
 
-@pytest.fixture
-def waits(monkeypatch) -> list[float]:
-    """Every backoff the transport asks for, instead of sleeping it."""
-    recorded: list[float] = []
-    monkeypatch.setattr("hfjobs_cli.api.http._sleep", recorded.append)
-    return recorded
-
-
 def test_get_retries_5xx_and_429_with_jittered_backoff_then_succeeds(
     cli, hub: FaultServer, waits, monkeypatch
 ):

@@ -20,13 +20,6 @@ from tests.faults.server import (
 )
 
 
-@pytest.fixture
-def waits(monkeypatch) -> list[float]:
-    recorded: list[float] = []
-    monkeypatch.setattr("hfjobs_cli.api.http._sleep", recorded.append)
-    return recorded
-
-
 def printed(lines: list[str]) -> str:
     return "".join(f"{line}\n" for line in lines)
 

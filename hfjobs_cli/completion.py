@@ -45,9 +45,9 @@ def _target(params: dict[str, Any]) -> tuple[str, str | None, str] | None:
         if info is None:
             return None
         return info.url, info.token, params.get("namespace") or ""
-    from hfjobs_cli.context import AppContext
+    from hfjobs_cli.invocation import Invocation
 
-    app = AppContext(profile=profile)
+    app = Invocation(profile=profile)
     if not config.config_path().exists():
         app._config = {}
     token = app.token_info(params.get("token")).token
@@ -107,7 +107,7 @@ def fetch(kind: str, endpoint: str, token: str, namespace: str) -> list[Any]:
     """Candidates from the API, bounded in time: one attempt, short timeouts."""
     from hfjobs_cli.api.client import JobsClient
     from hfjobs_cli.api.http import RetryPolicy, Transport
-    from hfjobs_cli.context import user_agent
+    from hfjobs_cli.invocation import user_agent
 
     transport = Transport(
         endpoint, token, user_agent=user_agent(), timeout=BUDGET, retry=RetryPolicy(attempts=1)

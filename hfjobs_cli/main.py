@@ -140,7 +140,7 @@ def root(
 ) -> None:
     """Run and manage Hugging Face Jobs from the terminal, scripts and CI."""
     from hfjobs_cli import hints
-    from hfjobs_cli.context import AppContext  # not needed by --help or a Tab press
+    from hfjobs_cli.invocation import Invocation  # not needed by --help or a Tab press
 
     if profile == "local":  # the built-in profile of the emulator
         local, profile = True, None
@@ -151,7 +151,7 @@ def root(
         from hfjobs_cli.ci import detect
 
         detect(ci, {})  # a bad value is a usage error before anything runs
-    ctx.obj = AppContext(local=local, profile=profile, ci_choice=ci, ci_dotenv=ci_dotenv)
+    ctx.obj = Invocation(local=local, profile=profile, ci_choice=ci, ci_dotenv=ci_dotenv)
 
 
 def _new_app() -> typer.Typer:

@@ -15,7 +15,7 @@ import traceback
 import pytest
 
 from hfjobs_cli.api.errors import ApiError
-from hfjobs_cli.context import AppContext
+from hfjobs_cli.invocation import Invocation
 from tests.faults import server as faults
 from tests.faults.server import (
     Apply,
@@ -133,7 +133,7 @@ def test_dry_run_masks_secrets_and_the_forwarded_token(
 
 def test_exception_text_never_holds_the_token(hub: FaultServer):
     """The errors the API layer raises, with their causes and tracebacks, as text."""
-    client = AppContext().make_client(hub.url, TOKEN, "HF_TOKEN environment variable")
+    client = Invocation().make_client(hub.url, TOKEN, "HF_TOKEN environment variable")
     job = hub.add_job()
     other = f"http://localhost:{hub.port}/x"
     hub.script("get", Reset(), forever=True)

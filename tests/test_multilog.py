@@ -8,7 +8,7 @@ from hfjobs_cli.api.errors import ConnectionFailure
 from hfjobs_cli.api.models import Job, LogEvent
 from hfjobs_cli.commands import _multilog
 from hfjobs_cli.commands._multilog import Target, follow_many, prefixes
-from hfjobs_cli.context import AppContext
+from hfjobs_cli.invocation import Invocation
 from tests.payloads import make_job
 
 
@@ -65,7 +65,7 @@ class FakeFollower:
 def test_the_sets_exit_code_and_every_line(monkeypatch, capsys, stages, code):
     monkeypatch.setattr("hfjobs_cli.api.logs.Follower", FakeFollower)
     FakeFollower.plan = {"j1": (stages[0], 50, None), "j2": (stages[1], 40, None)}
-    app = AppContext()
+    app = Invocation()
     app.set_output()
 
     class Client:
@@ -93,7 +93,7 @@ def test_a_job_that_cannot_be_followed_is_reported_and_the_others_finish(monkeyp
         "j1": ("COMPLETED", 2, None),
         "j2": ("", 1, ConnectionFailure("the stream broke off 6 times")),
     }
-    app = AppContext()
+    app = Invocation()
     app.set_output()
 
     class Client:

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING
 from hfjobs_cli.api.errors import ApiError
 from hfjobs_cli.api.models import Job
 from hfjobs_cli.commands._common import stage_exit_code
-from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode
 from hfjobs_cli.hints import command
+from hfjobs_cli.invocation import Invocation
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
 
 
 def print_batch(
-    app: AppContext, batch, *, timestamps: bool, to_stderr: bool = False, fold=None
+    app: Invocation, batch, *, timestamps: bool, to_stderr: bool = False, fold=None
 ) -> None:
     """A batch of log lines (a LogBatch's columns, or LogEvents) in one write; `fold` (CI)
     filters the lines of a log group."""
@@ -57,7 +57,7 @@ def print_batch(
 
 
 def follow_to_end(
-    app: AppContext,
+    app: Invocation,
     client: JobsClient,
     namespace: str,
     job_id: str,
@@ -120,7 +120,7 @@ def follow_to_end(
     return follower.job
 
 
-def report_final(app: AppContext, job: Job, *, ref: str) -> int:
+def report_final(app: Invocation, job: Job, *, ref: str) -> int:
     """Say how the job ended (stderr), report it to the CI, and return its exit code."""
     from hfjobs_cli.commands._ci import report_to_ci
 
@@ -138,7 +138,7 @@ def report_final(app: AppContext, job: Job, *, ref: str) -> int:
 
 
 def present_started_job(
-    app: AppContext,
+    app: Invocation,
     client: JobsClient,
     job: Job,
     namespace: str,
@@ -188,7 +188,7 @@ def present_started_job(
 
 
 def start_job(
-    app: AppContext,
+    app: Invocation,
     spec: dict,
     *,
     namespace: str | None,

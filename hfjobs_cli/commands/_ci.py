@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from hfjobs_cli.api.models import ACTIVE_STAGES, Job
-from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
+from hfjobs_cli.invocation import Invocation
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
@@ -29,7 +29,7 @@ def job_url(client: JobsClient, job: Job, namespace: str) -> str:
 
 
 @contextlib.contextmanager
-def log_section(app: AppContext, title: str, *, to_stderr: bool) -> Iterator[Fold | None]:
+def log_section(app: Invocation, title: str, *, to_stderr: bool) -> Iterator[Fold | None]:
     """The job's log inside a CI group (JSON lines on stdout stay lines: no markers there)."""
     if app.output.mode == "json" and not to_stderr:
         yield None
@@ -40,7 +40,7 @@ def log_section(app: AppContext, title: str, *, to_stderr: bool) -> Iterator[Fol
 
 @contextlib.contextmanager
 def on_signal(
-    app: AppContext, client: JobsClient, namespace: str, job_id: str, *, cancel: bool
+    app: Invocation, client: JobsClient, namespace: str, job_id: str, *, cancel: bool
 ) -> Iterator[None]:
     """SIGINT (130) and SIGTERM (143) while attached: cancel the job when `cancel`, else
     detach and say how to follow or cancel it."""
@@ -66,7 +66,7 @@ def on_signal(
 
 
 def cancel_after_signal(
-    app: AppContext, client: JobsClient, namespace: str, job_id: str, signame: str
+    app: Invocation, client: JobsClient, namespace: str, job_id: str, signame: str
 ) -> None:
     """Cancel at once (a second signal cannot interrupt it), confirm in one line, report."""
     from hfjobs_cli.ci import signals_ignored
@@ -92,7 +92,7 @@ def cancel_after_signal(
 
 
 def report_to_ci(
-    app: AppContext,
+    app: Invocation,
     client: JobsClient,
     jobs: list[Job],
     *,
@@ -152,7 +152,7 @@ def check_if_running(if_running: str | None, spec: dict) -> None:
 
 
 def running_named(
-    app: AppContext, client: JobsClient, namespace: str, spec: dict, if_running: str
+    app: Invocation, client: JobsClient, namespace: str, spec: dict, if_running: str
 ) -> Job | None:
     """Apply --if-running: the job to attach to instead (skip), or None to start one.
 

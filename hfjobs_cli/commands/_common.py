@@ -6,15 +6,15 @@ from collections.abc import Callable
 
 import typer
 
-from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import ExitCode
+from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.parsing import parse_job_ref
 
 
-def app_context(ctx: typer.Context) -> AppContext:
+def app_context(ctx: typer.Context) -> Invocation:
     obj = ctx.find_root().obj
-    if not isinstance(obj, AppContext):  # a command invoked without the root callback
-        obj = AppContext()
+    if not isinstance(obj, Invocation):  # a command invoked without the root callback
+        obj = Invocation()
         ctx.find_root().obj = obj
     return obj
 
@@ -59,7 +59,7 @@ def worst_exit_code(codes: list[int]) -> int:
 
 
 def resolve_refs(
-    app: AppContext, refs: list[str], namespace: str | None, *, what: str = "job id"
+    app: Invocation, refs: list[str], namespace: str | None, *, what: str = "job id"
 ) -> list[tuple[str, str]]:
     """(namespace, id) for each `ID` or `NAMESPACE/ID`; parsed before anything is sent."""
     parsed = [parse_job_ref(ref, namespace=namespace, what=what) for ref in refs]
@@ -92,8 +92,8 @@ def confirm(
     """
     if yes:
         return
-    from hfjobs_cli.context import stdin_is_terminal
     from hfjobs_cli.errors import CliError, UsageError
+    from hfjobs_cli.invocation import stdin_is_terminal
 
     if not stdin_is_terminal():
         raise UsageError(f"Refusing to {action} without confirmation", hint="Pass -y/--yes")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
-    from hfjobs_cli.context import AppContext
+    from hfjobs_cli.invocation import Invocation
 
 _UV = re.compile(r"(^|[\s;&|(])uv(\s|$)")
 
@@ -71,7 +71,7 @@ def gaps(runtime: str, spec: dict[str, Any], features: list[str] | None = None) 
     return found
 
 
-def warn_emulator_gaps(app: AppContext, client: JobsClient, spec: dict[str, Any]) -> None:
+def warn_emulator_gaps(app: Invocation, client: JobsClient, spec: dict[str, Any]) -> None:
     """Under --local: one warning line per gap, before anything is created."""
     if not app.local:
         return

@@ -9,7 +9,7 @@ from hfjobs_cli.views import format_duration, format_usd
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
-    from hfjobs_cli.context import AppContext
+    from hfjobs_cli.invocation import Invocation
 
 DEFAULT_TIMEOUT = 30 * 60  # the Hub's default job timeout
 
@@ -103,7 +103,7 @@ def most_cost(client: JobsClient, spec: dict[str, Any]) -> float | None:
     return per_minute * timeout / 60 * (spec.get("attempts") or 1)
 
 
-def cost_limit(app: AppContext, flag: str | None) -> tuple[float, str] | None:
+def cost_limit(app: Invocation, flag: str | None) -> tuple[float, str] | None:
     """(limit, how it was set) from --max-cost or the `max_cost` setting, checked; or None."""
     setting = app.setting("max_cost", flag)
     if setting.value is None:
@@ -113,7 +113,7 @@ def cost_limit(app: AppContext, flag: str | None) -> tuple[float, str] | None:
 
 
 def cost_guard(
-    app: AppContext,
+    app: Invocation,
     client: JobsClient,
     specs: list[dict[str, Any]],
     flag: str | None,
@@ -156,7 +156,7 @@ def cost_guard(
 
 
 def sweep_summary(
-    app: AppContext, client: JobsClient, sweep_id: str, specs: list[dict[str, Any]]
+    app: Invocation, client: JobsClient, sweep_id: str, specs: list[dict[str, Any]]
 ) -> str:
     """One line before a sweep starts: how many jobs, and the most they can cost together."""
     first = specs[0]
@@ -178,7 +178,7 @@ def sweep_summary(
 
 
 def launch_summary(
-    app: AppContext, client: JobsClient, spec: dict[str, Any], *, verb: str = "Starting"
+    app: Invocation, client: JobsClient, spec: dict[str, Any], *, verb: str = "Starting"
 ) -> str:
     """One line before a job starts: what, where, and the most the timeout lets it cost."""
     flavor = spec.get("flavor") or "cpu-basic"

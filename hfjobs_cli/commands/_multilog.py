@@ -23,7 +23,7 @@ from hfjobs_cli.errors import CliError, ExitCode, UsageError
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
     from hfjobs_cli.api.models import Job, LogEvent
-    from hfjobs_cli.context import AppContext
+    from hfjobs_cli.invocation import Invocation
 
 QUEUE_BATCHES = 64  # batches in flight between the followers and the printer
 COLOURS = ("36", "33", "35", "32", "34", "31", "96", "93", "95", "92", "94", "91")
@@ -88,7 +88,7 @@ def prefixes(targets: list[Target], fmt: str, *, colour: bool) -> list[str]:
 
 
 def follow_many(
-    app: AppContext,
+    app: Invocation,
     client: JobsClient,
     targets: list[Target],
     *,
@@ -181,7 +181,7 @@ def follow_many(
 
 
 def print_lines(
-    app: AppContext,
+    app: Invocation,
     batch: list[LogEvent],
     prefix: str,
     target: Target,
@@ -225,7 +225,7 @@ def print_lines(
         app.output.write_log_lines(lines)
 
 
-def summary(app: AppContext, targets: list[Target], finals: dict[str, Any]) -> None:
+def summary(app: Invocation, targets: list[Target], finals: dict[str, Any]) -> None:
     """One line per job on stderr: how it ended."""
     for target in targets:
         job = finals.get(target.job_id)

@@ -14,8 +14,8 @@ from typing import Any
 from hfjobs_cli import config, hints
 from hfjobs_cli.api import client as api_client
 from hfjobs_cli.api.client import REQUEST_ID_LABEL
-from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import UsageError
+from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.parsing import (
     check_name,
     file_mode_warning,
@@ -72,7 +72,7 @@ def split_command(image: str, command: list[str] | None) -> tuple[str, list[str]
     return image, args
 
 
-def _token_fallback(app: AppContext, *, dry_run: bool) -> dict[str, str]:
+def _token_fallback(app: Invocation, *, dry_run: bool) -> dict[str, str]:
     """Your own token for a bare `-s HF_TOKEN`: under --local, the emulator's token."""
     if dry_run and app.local:
         return {}  # a dry run starts no emulator; the value is shown as *** anyway
@@ -81,7 +81,7 @@ def _token_fallback(app: AppContext, *, dry_run: bool) -> dict[str, str]:
 
 
 def read_secrets(
-    app: AppContext, items: list[str], files: list[str], *, dry_run: bool
+    app: Invocation, items: list[str], files: list[str], *, dry_run: bool
 ) -> dict[str, str]:
     """Secrets from files then `-s` (which wins); a bare HF_TOKEN forwards the user's token."""
     if sum(1 for f in files if f == "-") > 1:
@@ -124,7 +124,7 @@ def refuse_plain_token(names: dict[str, str], where: str) -> None:
             )
 
 
-def build_spec(app: AppContext, opts: SpecOptions) -> dict[str, Any]:
+def build_spec(app: Invocation, opts: SpecOptions) -> dict[str, Any]:
     """The request body, validated; raises UsageError naming the first bad input."""
     image, command = split_command(opts.image, opts.command)
     if opts.env_files.count("-") + opts.secrets_files.count("-") > 1:
@@ -229,7 +229,7 @@ def masked(spec: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def show_dry_run(app: AppContext, route: str, body: dict[str, Any], namespace: str | None) -> None:
+def show_dry_run(app: Invocation, route: str, body: dict[str, Any], namespace: str | None) -> None:
     """`--dry-run`: the body that would be POSTed to `route`/NAMESPACE, secrets as `***`."""
     if app.output.mode == "human":
         ns = namespace or app.setting("namespace").value or "<your user>"

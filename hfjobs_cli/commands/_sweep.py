@@ -20,7 +20,7 @@ from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.parsing import merge_name_label
 
 if TYPE_CHECKING:
-    from hfjobs_cli.context import AppContext
+    from hfjobs_cli.invocation import Invocation
 
 MAX_WITHOUT_YES = 100
 SWEEP_LABEL = "sweep"
@@ -119,7 +119,7 @@ def unused_keys(spec: dict[str, Any], name: str | None, matrix: dict[str, list[s
 
 
 def run_sweep(
-    app: AppContext,
+    app: Invocation,
     opts,
     matrix_items: list[str],
     *,

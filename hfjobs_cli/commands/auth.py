@@ -10,9 +10,9 @@ import typer
 from hfjobs_cli import config
 from hfjobs_cli.api.errors import AuthError
 from hfjobs_cli.commands._common import app_context
-from hfjobs_cli.context import stdin_is_terminal
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
+from hfjobs_cli.invocation import stdin_is_terminal
 from hfjobs_cli.options import JsonOpt, TokenOpt
 
 

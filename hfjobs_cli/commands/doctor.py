@@ -9,9 +9,9 @@ import typer
 
 from hfjobs_cli import __version__
 from hfjobs_cli.commands._common import app_context
-from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode
 from hfjobs_cli.hints import command
+from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, TokenOpt
 
 CI_NAMES = {"github": "GitHub Actions", "gitlab": "GitLab CI"}
@@ -51,7 +51,7 @@ def doctor(
         raise typer.Exit(code)
 
 
-def diagnose(app: AppContext, namespace: str | None, token: str | None) -> tuple[dict, int]:
+def diagnose(app: Invocation, namespace: str | None, token: str | None) -> tuple[dict, int]:
     """The report (JSON-ready) and the exit code it earns."""
     report: dict[str, Any] = {
         "version": __version__,
@@ -93,7 +93,7 @@ def _failure_code(exc: Exception) -> int:
 
 
 def _check_token(
-    app: AppContext, client, namespace: str | None, report: dict, *, has_token: bool
+    app: Invocation, client, namespace: str | None, report: dict, *, has_token: bool
 ) -> int:
     token = report["token"]
     if not has_token:

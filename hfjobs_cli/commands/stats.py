@@ -13,9 +13,9 @@ import typer
 
 from hfjobs_cli.api.errors import ApiError, NotFoundError
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
-from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
+from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, OptionalJobIdsArg, TokenOpt
 from hfjobs_cli.output import Output
 from hfjobs_cli.views import (
@@ -117,7 +117,7 @@ def stats(
         raise typer.Exit(ExitCode.FAILURE)
 
 
-def _snapshot(app: AppContext, tracks: list[Track]) -> None:
+def _snapshot(app: Invocation, tracks: list[Track]) -> None:
     from hfjobs_cli.api.metrics import NotRunning
 
     client = app.client()
@@ -199,7 +199,7 @@ def measured_sample(client: Any, namespace: str, job_id: str) -> dict[str, Any] 
         samples.close()
 
 
-def _why_not_running(app: AppContext, track: Track) -> str:
+def _why_not_running(app: Invocation, track: Track) -> str:
     """`has finished (COMPLETED)`, `is still scheduling`: why a job has no metrics."""
     try:
         job = app.client().get_job(track.namespace, track.job_id)
@@ -226,7 +226,7 @@ def _report_ended(out: Output, track: Track) -> None:
         out.info(f"Job {ref} {track.ended}")
 
 
-def _follow(app: AppContext, tracks: list[Track]) -> None:
+def _follow(app: Invocation, tracks: list[Track]) -> None:
     from hfjobs_cli.api.metrics import MetricsFollower
 
     client = app.client()

@@ -16,9 +16,9 @@ from hfjobs_cli.commands._common import (
     stage_exit_code,
     worst_exit_code,
 )
-from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
+from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.options import (
     JsonOpt,
     LabelFilterOpt,
@@ -127,7 +127,7 @@ def wait(
         raise typer.Exit(code)
 
 
-def _first_look(app: AppContext, refs: list[tuple[str, str]]) -> dict[tuple[str, str], Job]:
+def _first_look(app: Invocation, refs: list[tuple[str, str]]) -> dict[tuple[str, str], Job]:
     """Every job as it is now; unknown ids are reported together before any waiting (exit 5)."""
     client = app.client()
     jobs: dict[tuple[str, str], Job] = {}
@@ -149,7 +149,7 @@ def _first_look(app: AppContext, refs: list[tuple[str, str]]) -> dict[tuple[str,
 
 
 def _wait(
-    app: AppContext,
+    app: Invocation,
     jobs: dict[tuple[str, str], Job],
     *,
     start: float,
@@ -226,7 +226,7 @@ def _note(done: int, total: int, elapsed: float, limit: float | None) -> str:
     return text + " (Ctrl-C stops waiting, the jobs keep running)"
 
 
-def _report(app: AppContext, jobs: list[Job], *, timed_out: bool, limit: float | None) -> int:
+def _report(app: Invocation, jobs: list[Job], *, timed_out: bool, limit: float | None) -> int:
     from hfjobs_cli.commands._ci import report_to_ci
 
     out = app.output

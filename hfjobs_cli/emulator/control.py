@@ -170,7 +170,7 @@ def serve(
             f"refusing to listen on {host}: not a loopback address (pass allow_remote=True)"
         )
     check_platform()
-    from hfjobs_cli.emulator.app import Emulator
+    from hfjobs_cli.emulator.state import Emulator
     from hfjobs_cli.emulator.util import private_dir, write_private
 
     if port is None:

@@ -15,7 +15,7 @@ from hfjobs_cli.emulator.hardware import flavor_resources
 from hfjobs_cli.emulator.util import dumps
 
 if TYPE_CHECKING:
-    from hfjobs_cli.emulator.app import Emulator
+    from hfjobs_cli.emulator.state import Emulator
 
 
 def sample(job_id: str, flavor: str, usage: tuple[float, int] | None) -> dict[str, Any]:

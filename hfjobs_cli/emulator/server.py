@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from hfjobs_cli.emulator.app import Emulator
 from hfjobs_cli.emulator.errors import ApiError
+from hfjobs_cli.emulator.state import Emulator
 from hfjobs_cli.emulator.util import dumps, new_id
 from hfjobs_cli.emulator.validation import check_text
 

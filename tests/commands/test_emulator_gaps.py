@@ -16,7 +16,7 @@ HEALTH = f"{ENDPOINT}/api/emulator/health"
 def local(monkeypatch):
     """--local against the stubbed endpoint: no real emulator is started."""
     monkeypatch.setattr(
-        "hfjobs_cli.context.AppContext._start_emulator", lambda self: (ENDPOINT, TOKEN)
+        "hfjobs_cli.invocation.Invocation._start_emulator", lambda self: (ENDPOINT, TOKEN)
     )
 
 

@@ -419,7 +419,7 @@ def test_ls_shows_active_ones_with_last_run_stage_and_next_run(cli, api, logged_
             "hourly-task",
             "@hourly",
             "python:3.12",
-            'python -c "print(\'hourly\')"',
+            "python -c \"print('hourly')\"",
             "COMPLETED",
             "2025-07-22T17:00:00Z",
             "no",
@@ -429,7 +429,7 @@ def test_ls_shows_active_ones_with_last_run_stage_and_next_run(cli, api, logged_
             "--",
             "0 9 * * 1",
             "hf.co/spaces/lhoestq/duckdb",
-            'python -c "print(\'hourly\')"',
+            "python -c \"print('hourly')\"",
             "--",
             "2025-07-22T17:00:00Z",
             "no",
@@ -562,7 +562,7 @@ def test_delete_with_yes(cli, api, logged_in):
 
 
 def test_delete_asks_on_a_terminal(cli, api, logged_in, monkeypatch):
-    monkeypatch.setattr("hfjobs_cli.context.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("hfjobs_cli.invocation.stdin_is_terminal", lambda: True)
     ident = job_id()
     api.delete(f"{SJ}/{ident}", json={})
     result = cli("schedule", "delete", "--namespace", "alice", ident, input="y\n")
@@ -573,7 +573,7 @@ def test_delete_asks_on_a_terminal(cli, api, logged_in, monkeypatch):
 
 
 def test_delete_declined_deletes_nothing(cli, api, logged_in, monkeypatch):
-    monkeypatch.setattr("hfjobs_cli.context.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("hfjobs_cli.invocation.stdin_is_terminal", lambda: True)
     result = cli("schedule", "delete", "--namespace", "alice", "a1", "b2", input="n\n")
     assert result.exit_code == 1
     assert "Delete 2 scheduled jobs?" in result.stderr

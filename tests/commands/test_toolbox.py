@@ -364,7 +364,7 @@ def test_network_bad_input_even_in_a_dry_run(cli, api, args, message):
 def test_bulk_cancel_asks_on_a_terminal_and_declining_cancels_nothing(
     cli, api, logged_in, monkeypatch
 ):
-    monkeypatch.setattr("hfjobs_cli.context.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("hfjobs_cli.invocation.stdin_is_terminal", lambda: True)
     api.get(JOBS, json=[make_job(labels={"sweep": "lr"})])
     result = cli("cancel", "--namespace", "alice", "-l", "sweep=lr", input="n\n")
     assert result.exit_code == 1

@@ -449,7 +449,7 @@ def test_delete_refuses_without_yes_off_a_terminal(cli, api, logged_in):
 
 
 def test_delete_asks_on_a_terminal(cli, api, logged_in, monkeypatch):
-    monkeypatch.setattr("hfjobs_cli.context.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("hfjobs_cli.invocation.stdin_is_terminal", lambda: True)
     api.get(f"{HOOKS}/{HOOK}", json={"webhook": make_webhook()})
     api.delete(f"{HOOKS}/{HOOK}", body=b"")
     result = cli("webhook", "delete", HOOK, input="y\n")
@@ -460,7 +460,7 @@ def test_delete_asks_on_a_terminal(cli, api, logged_in, monkeypatch):
 
 
 def test_delete_declined_deletes_nothing(cli, api, logged_in, monkeypatch):
-    monkeypatch.setattr("hfjobs_cli.context.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("hfjobs_cli.invocation.stdin_is_terminal", lambda: True)
     api.get(f"{HOOKS}/{HOOK}", json={"webhook": make_webhook()})
     result = cli("webhook", "delete", HOOK, input="n\n")
     assert result.exit_code == 1
@@ -490,7 +490,7 @@ def test_delete_takes_several_ids_like_the_other_deletes(cli, api, logged_in):
 
 
 def test_delete_of_several_asks_once_naming_them(cli, api, logged_in, monkeypatch):
-    monkeypatch.setattr("hfjobs_cli.context.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("hfjobs_cli.invocation.stdin_is_terminal", lambda: True)
     other = job_id(0xB2)
     api.delete(f"{HOOKS}/{HOOK}", body=b"")
     api.delete(f"{HOOKS}/{other}", body=b"")

@@ -46,7 +46,7 @@ def test_the_package_and_control_import_nothing_heavy():
 
 def test_the_whole_emulator_never_imports_the_cli_or_its_http_stack():
     modules = (
-        "app",
+        "state",
         "control",
         "jobs",
         "logstore",

@@ -119,7 +119,7 @@ def test_files_are_private_and_the_state_file_holds_no_token(tmp_path):
 
 
 def test_a_data_folder_the_emulator_creates_is_private(tmp_path):
-    from hfjobs_cli.emulator.app import Emulator
+    from hfjobs_cli.emulator.state import Emulator
 
     app = Emulator(tmp_path / "new" / "data", "process")
     try:

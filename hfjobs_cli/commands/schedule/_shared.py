@@ -13,7 +13,7 @@ from hfjobs_cli.views import iso, relative_time, spec_fields
 if TYPE_CHECKING:
     from hfjobs_cli.api.models import Job
     from hfjobs_cli.api.scheduled import ScheduledJob
-    from hfjobs_cli.context import AppContext
+    from hfjobs_cli.invocation import Invocation
 
 ScheduleIdArg = Annotated[
     str,
@@ -45,7 +45,7 @@ ScheduleArg = Annotated[
 WHAT = "scheduled job id"
 
 
-def scheduled_api(app: AppContext, token: str | None):
+def scheduled_api(app: Invocation, token: str | None):
     from hfjobs_cli.api.scheduled import ScheduledJobs
 
     return ScheduledJobs(app.client(token))

@@ -21,9 +21,9 @@ from hfjobs_cli.commands.webhook._shared import (
     show_changed,
     webhook_errors,
 )
-from hfjobs_cli.context import AppContext
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
+from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 from hfjobs_cli.parsing import parse_job_ref
 
@@ -92,7 +92,7 @@ def parse_target(
 
 
 def job_secrets(
-    app: AppContext, items: list[str] | None, files: list[str] | None, *, has_job: bool
+    app: Invocation, items: list[str] | None, files: list[str] | None, *, has_job: bool
 ) -> dict[str, str]:
     """`-s`/`--secrets-file` values (job webhooks only), read like `hfjobs run` reads them."""
     if not items and not files:
@@ -105,7 +105,7 @@ def job_secrets(
     return read_secrets(app, list(items or []), list(files or []), dry_run=False)
 
 
-def source_job(app: AppContext, client: JobsClient, ref: tuple[str | None, str]) -> Job:
+def source_job(app: Invocation, client: JobsClient, ref: tuple[str | None, str]) -> Job:
     """The job a webhook copies: this checks the id and gives the job's secret names."""
     ns, ident = ref
     ns = ns or app.namespace()
@@ -121,7 +121,7 @@ def source_job(app: AppContext, client: JobsClient, ref: tuple[str | None, str])
 
 
 def start_source_job(
-    app: AppContext, client: JobsClient, file: str, namespace: str | None
+    app: Invocation, client: JobsClient, file: str, namespace: str | None
 ) -> tuple[Job, dict[str, str]]:
     """Start the job of a job file, detached: the job a new webhook will copy."""
     from hfjobs_cli.commands._hardware import launch_summary

@@ -1,4 +1,4 @@
-"""`AppContext`: what every command needs (settings, the API client, output), built lazily.
+"""`Invocation`: what every command needs (settings, the API client, output), built lazily.
 
 Like gh's Factory: commands ask for a client and get one with the right endpoint and token,
 and tests replace nothing but the HTTP boundary.
@@ -59,7 +59,7 @@ def _float_env(
 
 
 @dataclass
-class AppContext:
+class Invocation:
     local: bool = False
     profile: str | None = None
     output: Output = field(default_factory=Output)

@@ -89,7 +89,7 @@ def paris():
 
 @pytest.fixture
 def frozen(monkeypatch):
-    monkeypatch.setattr("hfjobs_cli.commands.schedule.preview._now", lambda: NOW)
+    monkeypatch.setattr("hfjobs_cli.commands.schedule.next._now", lambda: NOW)
 
 
 def stub_whoami(api):

@@ -1,7 +1,6 @@
 """`hfjobs schedule ...`: jobs on a cron schedule.
 
-One module per concern: `create` (schedule run), `listing` (ls, inspect), `preview` (next,
-history), `changes` (trigger, suspend, resume, reschedule, labels, delete); `_shared` holds the
+One module per verb, named after it (`hfjobs schedule ls` is in ls.py); `_shared` holds the
 arguments and the formatting they share.
 """
 
@@ -9,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from hfjobs_cli.commands.schedule import changes, create, listing, preview
+from hfjobs_cli.commands.schedule import (
+    delete,
+    history,
+    inspect,
+    labels,
+    ls,
+    reschedule,
+    resume,
+    run,
+    suspend,
+    trigger,
+)
+from hfjobs_cli.commands.schedule import next as next_
 
 schedule_app = typer.Typer(
     help="""Run jobs on a cron schedule: create, list, inspect, pause, trigger.
@@ -23,7 +34,9 @@ schedule_app = typer.Typer(
     no_args_is_help=True,
 )
 
-for module in (create, listing, preview, changes):
+# In the order of `hfjobs schedule --help`.
+verbs = (run, ls, inspect, next_, history, trigger, suspend, resume, reschedule, labels, delete)
+for module in verbs:
     module.register(schedule_app)
 
 

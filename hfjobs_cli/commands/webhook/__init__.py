@@ -1,15 +1,14 @@
 """`hfjobs webhook ...`: jobs started when a watched repository changes.
 
-One module per concern: `create` (create, update: the commands that build a request body),
-`manage` (ls, inspect, enable, disable, delete); `_shared` holds the options, the parsers and
-the formatting they share.
+One module per verb, named after it (`hfjobs webhook ls` is in ls.py); `_shared` holds the
+options, the parsers and the formatting they share.
 """
 
 from __future__ import annotations
 
 import typer
 
-from hfjobs_cli.commands.webhook import create, manage
+from hfjobs_cli.commands.webhook import create, delete, disable, enable, inspect, ls, update
 
 webhook_app = typer.Typer(
     help="""Start jobs when a watched model, dataset, Space, user or org changes.
@@ -23,10 +22,9 @@ webhook_app = typer.Typer(
     no_args_is_help=True,
 )
 
-create.register_create(webhook_app)
-manage.register_views(webhook_app)
-create.register_update(webhook_app)
-manage.register_changes(webhook_app)
+# In the order of `hfjobs webhook --help`.
+for module in (create, ls, inspect, update, enable, disable, delete):
+    module.register(webhook_app)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""`hfjobs login`, `logout` and `whoami`."""
+"""`hfjobs login`: save a checked token; the profile option `logout` shares."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
 from hfjobs_cli.invocation import stdin_is_terminal
-from hfjobs_cli.options import JsonOpt, TokenOpt
 
 
 def _read_token() -> str:
@@ -142,85 +141,5 @@ def login(
         out.warn("HF_TOKEN is set in your environment and takes precedence over the saved token")
 
 
-def logout(ctx: typer.Context, profile: ProfileOpt = None) -> None:
-    """Remove the token that `hfjobs login` saved.
-
-    With --profile NAME, remove that profile (its endpoint, token and namespace).
-
-    Examples:
-
-      hfjobs logout
-
-      hfjobs logout --profile work
-    """
-    import os
-
-    app = app_context(ctx)
-    out = app.output
-    name = _target_profile(app, profile)
-    if name != config.DEFAULT_PROFILE:
-        profiles = config.load_profiles()
-        if profiles.pop(name, None) is None:
-            out.info(f"No profile named {name}")
-            return
-        config.save_config(dict(app.config), profiles=profiles)
-        out.result(f"Logged out: profile {name} was removed")
-        return
-    values = dict(app.config)
-    if config.TOKEN_KEY in values:
-        del values[config.TOKEN_KEY]
-        values.pop(config.TOKEN_ENDPOINT_KEY, None)
-        config.save_config(values)
-        out.result("Logged out: the saved token was removed")
-    else:
-        out.info("No token saved by hfjobs")
-    if os.environ.get("HF_TOKEN"):
-        out.hint("HF_TOKEN is still set in your environment: hfjobs keeps using it")
-    elif config.hf_token_path().exists():
-        out.hint(
-            f"The Hugging Face token file {config.hf_token_path()} is still used; "
-            "remove it with `hf auth logout`"
-        )
-
-
-def whoami(ctx: typer.Context, token: TokenOpt = None, json: JsonOpt = False) -> None:
-    """Show who the token belongs to, its organisations, and where the token came from.
-
-    Examples:
-
-      hfjobs whoami
-
-      hfjobs whoami --json
-    """
-    app = app_context(ctx)
-    out = app.set_output(json=json)
-    client = app.client(token)
-    user = client.whoami()
-    if out.mode == "json":
-        out.json(
-            {
-                "name": user.name,
-                "type": user.type,
-                "orgs": user.orgs,
-                "tokenSource": client.token_source,
-                "endpoint": client.endpoint,
-                "profile": app.profile_name,
-            }
-        )
-        return
-    out.fields(
-        user.name,
-        [
-            ("User", user.name),
-            ("Orgs", ", ".join(user.orgs) or "--"),
-            ("Token from", client.token_source),
-            ("Endpoint", client.endpoint),
-            ("Profile", app.profile_name),
-        ],
-    )
-
-
 def register(app: typer.Typer) -> None:
     app.command("login")(login)
-    app.command("logout")(logout)
-    app.command("whoami")(whoami)

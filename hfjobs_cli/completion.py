@@ -1,4 +1,5 @@
-"""Dynamic Tab completion: job, scheduled-job and webhook ids, namespaces and flavors.
+"""Tab completion: job, scheduled-job and webhook ids, namespaces and flavors; the words of a
+Tab press as each shell passes them, and the shells' completion scripts.
 
 Completion runs on every Tab press, so it is fast and quiet: candidates come from a cache in
 `platformdirs.user_cache_dir("hfjobs")`; a stale cache is served at once and refreshed by a
@@ -16,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from hfjobs_cli.fast import COMPLETE_VAR
 
 TTL = 60.0  # seconds before a cache is refreshed in the background
 BUDGET = (0.5, 1.0)  # connect and read timeouts of a synchronous fetch
@@ -238,6 +241,69 @@ def complete_flavor(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     params.pop("namespace", None)
     items = candidates("hardware", params) or [[f, ""] for f in FALLBACK_FLAVORS]
     return _filter(items, incomplete)
+
+
+# -- the shell side: the words of a Tab press, the scripts ------------------------------
+
+
+def _split(line: str) -> list[str]:
+    """Words of a command line as the shell would split them (an open quote ends the last)."""
+    import shlex
+
+    lexer = shlex.shlex(line, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    words: list[str] = []
+    try:
+        words.extend(lexer)
+    except ValueError:  # an unclosed quote: the word being typed
+        words.append(lexer.token)
+    return words
+
+
+def typed_words() -> list[str]:
+    """The words before the one being completed on a Tab press, read as each shell passes them.
+
+    bash gives the words and the index of the current one; PowerShell gives the whole command
+    (its text has no trailing space) and, apart, the word under the cursor; zsh
+    (`${words[1,$CURRENT]}`) and fish (`commandline -cp`) give the line up to the cursor, so
+    there a trailing space means that a new, empty word is being completed.
+    """
+    shell = os.environ.get(COMPLETE_VAR, "").partition("_")[2]  # complete_zsh -> zsh
+    if shell == "bash":
+        words = _split(os.environ.get("COMP_WORDS", ""))
+        try:
+            cword = int(os.environ.get("COMP_CWORD", len(words)))
+        except ValueError:
+            cword = len(words)
+        return words[1:cword]
+    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+    words = _split(line)[1:]
+    if shell in ("powershell", "pwsh"):
+        current = os.environ.get("_TYPER_COMPLETE_WORD_TO_COMPLETE", "")
+        return words[:-1] if current and words else words
+    if words and not line.endswith(" "):
+        return words[:-1]
+    return words
+
+
+def enable_shells() -> None:
+    """Register typer's shell classes, only on a Tab press (add_completion=False skips it)."""
+    import typer.completion
+
+    typer.completion.completion_init()
+
+
+def completion_script(shell: str) -> str:
+    """The completion script of a shell, as `hfjobs completion SHELL` prints it."""
+    import typer.completion
+
+    enable_shells()
+    script = typer.completion.get_completion_script(
+        prog_name="hfjobs", complete_var=COMPLETE_VAR, shell=shell
+    )
+    # zsh reads `#compdef` only on the first line of a file on $fpath.
+    return script.lstrip() if shell == "zsh" else script
 
 
 def _main(argv: list[str]) -> int:

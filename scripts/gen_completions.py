@@ -16,7 +16,7 @@ FILES = {"bash": "hfjobs.bash", "zsh": "_hfjobs", "fish": "hfjobs.fish", "powers
 
 
 def generate() -> dict[str, str]:
-    from hfjobs_cli.main import completion_script
+    from hfjobs_cli.completion import completion_script
 
     return {name: completion_script(shell) for shell, name in FILES.items()}
 

@@ -55,7 +55,7 @@ def tree() -> dict[str, list[str]]:
     """Every group path (space-joined, "" for the root) and its visible subcommands."""
     import typer.main
 
-    from hfjobs_cli.main import make_app
+    from hfjobs_cli.registry import make_app
 
     groups: dict[str, list[str]] = {}
 
@@ -110,7 +110,8 @@ def completion_items(every: list[str], groups: dict[str, list[str]]):
     import typer.main
     from typer._click.shell_completion import get_completion_class
 
-    from hfjobs_cli.main import COMPLETE_VAR, app_for
+    from hfjobs_cli.completion import COMPLETE_VAR
+    from hfjobs_cli.registry import app_for
 
     typer.completion.completion_init()
     items: dict[str, tuple[tuple, tuple]] = {}

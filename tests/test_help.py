@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hfjobs_cli.main import COMMANDS, make_app, stub_app
+from hfjobs_cli.registry import COMMANDS, make_app, stub_app
 
 app = make_app()
 
@@ -98,7 +98,7 @@ def test_version_flags(cli, flag):
 
 
 def test_the_lazy_registry_matches_the_commands():
-    """main.COMMANDS (used so that a start imports one command module) agrees with the tree."""
+    """registry.COMMANDS (used so that a start imports one command module) agrees with the tree."""
     top = {path[0]: text.strip().splitlines()[0] for path, text in COMMANDS_AND_GROUPS}
     assert list(top) == list(COMMANDS)
     assert {name: summary for name, (_m, summary) in COMMANDS.items()} == top

@@ -35,7 +35,7 @@ def completion(
     """
     if shell not in SHELLS:
         raise UsageError(f"Unsupported shell '{shell}': use one of {', '.join(SHELLS)}")
-    from hfjobs_cli.main import completion_script
+    from hfjobs_cli.completion import completion_script
 
     script = completion_script(shell)
     # As bytes: a text stdout on Windows would turn each \n into \r\n, which bash and zsh

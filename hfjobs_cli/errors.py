@@ -30,6 +30,20 @@ class CliError(Exception):
         self.code = int(code)
 
 
+class Interrupted(CliError):
+    """Ctrl-C (SIGINT, exit 130), or SIGTERM with `terminated` (exit 143), stopped the command.
+
+    The one way a command reports it: the boundary in `main()` exits with the code and prints
+    nothing more (the command has said what it left running).
+    """
+
+    def __init__(self, *, terminated: bool = False):
+        super().__init__(
+            "Terminated" if terminated else "Interrupted",
+            code=ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED,
+        )
+
+
 class UsageError(CliError):
     """Invalid input from the user: exit 2, nothing was sent."""
 

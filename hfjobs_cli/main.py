@@ -8,7 +8,7 @@ import os
 import sys
 
 from hfjobs_cli.completion import COMPLETE_VAR, enable_shells
-from hfjobs_cli.errors import CliError, ExitCode
+from hfjobs_cli.errors import CliError, ExitCode, Interrupted
 from hfjobs_cli.registry import app_for
 
 
@@ -112,12 +112,9 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> int:
     try:
         result = app_for(args)(args=args, prog_name="hfjobs", standalone_mode=False)
         return result if isinstance(result, int) else ExitCode.OK
+    except Interrupted as exc:  # the command said what it left running
+        return exc.code
     except CliError as exc:
-        if exc.code in (ExitCode.INTERRUPTED, ExitCode.TERMINATED) and exc.message in (
-            "Interrupted",
-            "Terminated",
-        ):
-            return exc.code
         _print_error(exc.message, exc.hint)
         code = exc.code
     except KeyboardInterrupt:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from hfjobs_cli.api.errors import ApiError
 from hfjobs_cli.api.models import Job
 from hfjobs_cli.commands._common import stage_exit_code
-from hfjobs_cli.errors import CliError, ExitCode
+from hfjobs_cli.errors import CliError, ExitCode, Interrupted
 from hfjobs_cli.hints import command
 from hfjobs_cli.invocation import Invocation
 
@@ -226,6 +226,5 @@ def start_job(
             owner = job.owner or ns
             app.ci.job_started(f"{owner}/{job.id}", app.client().job_url(job))
             cancel_after_signal(app, client, owner, job.id, noted[0])
-            code = ExitCode.TERMINATED if noted[0] == "SIGTERM" else ExitCode.INTERRUPTED
-            raise CliError("Terminated" if noted[0] == "SIGTERM" else "Interrupted", code=code)
+            raise Interrupted(terminated=noted[0] == "SIGTERM")
     return present_started_job(app, client, job, ns, detach=detach)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from hfjobs_cli.api.models import ACTIVE_STAGES, Job
-from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.errors import CliError, ExitCode, Interrupted, UsageError
 from hfjobs_cli.hints import command
 from hfjobs_cli.invocation import Invocation
 
@@ -59,10 +59,7 @@ def on_signal(
             out.warn(f"Detached: job {ref} keeps running (it was not cancelled)")
             out.hint(f"Follow it again: {command('logs', '-f', ref)}")
             out.hint(f"Cancel it:       {command('cancel', ref)}")
-        raise CliError(
-            "Terminated" if terminated else "Interrupted",
-            code=ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED,
-        ) from None
+        raise Interrupted(terminated=terminated) from None
 
 
 def cancel_after_signal(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hfjobs_cli.commands._common import stage_exit_code, worst_exit_code
-from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.errors import CliError, Interrupted, UsageError
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
@@ -176,7 +176,7 @@ def follow_many(
     except KeyboardInterrupt:
         stop.set()
         out.warn(f"Detached: the {len(targets)} jobs keep running (none was cancelled)")
-        raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
+        raise Interrupted() from None
     return worst_exit_code(codes), finals
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from hfjobs_cli.api.client import REQUEST_ID_LABEL
 from hfjobs_cli.commands._spec import masked, with_request_id
-from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.errors import CliError, ExitCode, Interrupted, UsageError
 from hfjobs_cli.parsing import merge_name_label
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ def run_sweep(
     except (Exception, KeyboardInterrupt) as exc:  # say what was started, then the error
         _report_partial(app, started, len(jobs), sweep_id, ns, namespace)
         if isinstance(exc, KeyboardInterrupt):
-            raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
+            raise Interrupted() from None
         raise
     return _present(app, client, started, jobs, matrix, sweep_id, ns, namespace, detach=detach)
 

@@ -8,7 +8,7 @@ import typer
 
 from hfjobs_cli.commands._attach import follow_to_end, print_batch, report_final
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs, stage_exit_code
-from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.errors import CliError, ExitCode, Interrupted, UsageError
 from hfjobs_cli.options import (
     LabelFilterOpt,
     NameFilterOpt,
@@ -243,7 +243,7 @@ def _one(app, client, target, follow, tail, timestamps, keep) -> None:
                 if batch:
                     print_batch(app, batch, timestamps=timestamps, fold=fold)
     except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+        raise Interrupted() from None
 
 
 def _snapshots(app, client, targets, tail, timestamps, keep, fmt) -> None:
@@ -258,7 +258,7 @@ def _snapshots(app, client, targets, tail, timestamps, keep, fmt) -> None:
             for batch in snapshot(client, target.namespace, target.job_id, tail=tail):
                 print_lines(app, batch, tag, target, timestamps=timestamps, keep=keep)
     except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+        raise Interrupted() from None
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ import typer
 from hfjobs_cli.api.models import ACTIVE_STAGES, ALL_STAGES
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands._hardware import job_cost
-from hfjobs_cli.errors import UsageError
+from hfjobs_cli.errors import Interrupted, UsageError
 from hfjobs_cli.hints import command
 from hfjobs_cli.options import (
     JsonOpt,
@@ -232,8 +232,6 @@ def _watch(out, fetch, rows_of, wide: bool, interval: float) -> None:
     """Redraw the table on stderr's terminal until Ctrl-C (exit 130)."""
     import time
 
-    from hfjobs_cli.errors import CliError, ExitCode
-
     try:
         with out.live() as live:
             while True:
@@ -246,7 +244,7 @@ def _watch(out, fetch, rows_of, wide: bool, interval: float) -> None:
                 live.update(table, refresh=True)
                 time.sleep(interval)
     except KeyboardInterrupt:
-        raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
+        raise Interrupted() from None
 
 
 def register(app: typer.Typer) -> None:

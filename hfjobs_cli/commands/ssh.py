@@ -16,7 +16,7 @@ import typer
 
 from hfjobs_cli.api.models import Job
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
-from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.errors import CliError, ExitCode, Interrupted, UsageError
 from hfjobs_cli.hints import command
 from hfjobs_cli.options import JobIdArg, NamespaceOpt, TokenOpt
 
@@ -97,7 +97,7 @@ def ssh(
                             hint=f"Details: {command('inspect', ref)}",
                         )
         except KeyboardInterrupt:
-            raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
+            raise Interrupted() from None
         _check(job, ref, client, dry_run)
     if not job.ssh_url:  # --dry-run of a job still starting: its address is not known yet
         raise CliError(

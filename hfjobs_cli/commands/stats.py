@@ -13,7 +13,7 @@ import typer
 
 from hfjobs_cli.api.errors import ApiError, NotFoundError
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
-from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.errors import ExitCode, Interrupted, UsageError
 from hfjobs_cli.hints import command
 from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, OptionalJobIdsArg, TokenOpt
@@ -155,7 +155,7 @@ def _snapshot(app: Invocation, tracks: list[Track]) -> None:
         for worker in workers:
             worker.join()
     except KeyboardInterrupt:
-        raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
+        raise Interrupted() from None
     unexpected = [e for e in errors if not isinstance(e, NotFoundError)]
     if unexpected:
         raise unexpected[0]
@@ -288,7 +288,7 @@ def _follow(app: Invocation, tracks: list[Track]) -> None:
                     break
                 _sleep(MIN_REDRAW)
     except KeyboardInterrupt:
-        raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
+        raise Interrupted() from None
     if live:
         for track in tracks:
             if track.seq == 0 or track.failed:

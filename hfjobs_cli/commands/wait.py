@@ -16,7 +16,7 @@ from hfjobs_cli.commands._common import (
     stage_exit_code,
     worst_exit_code,
 )
-from hfjobs_cli.errors import CliError, ExitCode, UsageError
+from hfjobs_cli.errors import CliError, ExitCode, Interrupted, UsageError
 from hfjobs_cli.hints import command
 from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.options import (
@@ -193,7 +193,7 @@ def _wait(
                 _sleep(pause)
     except KeyboardInterrupt:
         out.warn("Stopped waiting: the jobs keep running")
-        raise CliError("Interrupted", code=ExitCode.INTERRUPTED) from None
+        raise Interrupted() from None
     except ApiError as exc:
         if not exc.transient:
             raise

@@ -94,15 +94,15 @@ def main(argv: list[str] | None = None) -> int:
             )
         _print_exports(info.url, info.token)
         return 0
-    info = (
+    found = (
         control.status(args.data_dir) if args.command == "status" else control.stop(args.data_dir)
     )
-    if info is None:
+    if found is None:
         print("no emulator is running", file=sys.stderr)
         return 1
     print(
-        f"{'stopped' if args.command == 'stop' else 'running'}: {info.url} (pid {info.pid}, "
-        f"{info.jobs_running} job(s) running)"
+        f"{'stopped' if args.command == 'stop' else 'running'}: {found.url} (pid {found.pid}, "
+        f"{found.jobs_running} job(s) running)"
     )
     return 0
 

@@ -295,7 +295,7 @@ def _read_state(folder: Path) -> dict | None:
         return None
 
 
-def _remove_state(path: Path, pid: int) -> None:
+def _remove_state(path: Path, pid: int | None) -> None:
     """Remove a state file, unless it now belongs to another emulator."""
     try:
         if json.loads(path.read_text()).get("pid") == pid:

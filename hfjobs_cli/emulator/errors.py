@@ -4,13 +4,12 @@ from __future__ import annotations
 
 
 class ApiError(Exception):
-    """An HTTP error: `{"error": message}` with the same text in `X-Error-Message`."""
+    """An HTTP error: `{"error": message}` with the same text in `X-Error-Message`.
 
-    def __init__(self, status: int, message: str) -> None:
+    Its arguments come in the order of the client's `hfjobs_cli.api.errors.ApiError`: the
+    message, then the status by keyword."""
+
+    def __init__(self, message: str, *, status: int) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def not_found(what: str, ident: str) -> ApiError:
-    return ApiError(404, f"{what} {ident} not found")

@@ -72,7 +72,7 @@ class JobManager:
         initiator: dict[str, Any],
     ) -> dict[str, Any]:
         if self.stopping.is_set():
-            raise ApiError(503, "The emulator is stopping: no new job can start")
+            raise ApiError("The emulator is stopping: no new job can start", status=503)
         job_id, now = new_id(), time.time()
         self.logs.open(job_id)  # before the row exists, so a follower always finds the log
         row = {
@@ -202,7 +202,10 @@ class _Runner(threading.Thread):
     def finish(self, stage: str, message: str | None, survivors: list[int] | None = None) -> None:
         if survivors:
             pids = ", ".join(map(str, survivors))
-            message = (message or "Stopped") + f" ({len(survivors)} of its processes could not be stopped: pid {pids})"
+            stopped = message or "Stopped"
+            message = (
+                f"{stopped} ({len(survivors)} of its processes could not be stopped: pid {pids})"
+            )
         self.m.set_stage(self.job_id, stage, message)
 
     def finish_stopped(self, survivors: list[int] | None = None) -> None:
@@ -268,13 +271,19 @@ class _Runner(threading.Thread):
             self.job_id,
             {"pid": proc.pid, "pid_start": process_start_time(proc.pid), "seen_at": time.time()},
         )
+        assert proc.stdout is not None and proc.stderr is not None  # both are pipes
         readers = [
             threading.Thread(target=pump, args=(pipe.fileno(), log), daemon=True)
             for pipe in (proc.stdout, proc.stderr)
         ]
         for reader in readers:
             reader.start()
-        threading.Thread(target=lambda: (proc.wait(), self.wake.set()), daemon=True).start()
+
+        def reap() -> None:
+            proc.wait()
+            self.wake.set()
+
+        threading.Thread(target=reap, daemon=True).start()
         self._watch(proc)
         if self.stop_reason is not None:
             survivors = self.procs.end(CANCEL_GRACE, KILL_WAIT)

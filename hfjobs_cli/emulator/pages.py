@@ -28,8 +28,8 @@ from hfjobs_cli.emulator import render
 from hfjobs_cli.emulator.errors import ApiError
 from hfjobs_cli.emulator.hardware import FLAVORS
 from hfjobs_cli.emulator.logstore import stream
+from hfjobs_cli.emulator.routing import Page, Request, Stream, route
 from hfjobs_cli.emulator.runtime import image_of
-from hfjobs_cli.emulator.server import Page, Request, Stream, route
 from hfjobs_cli.emulator.store import TERMINAL_STAGES
 
 COOKIE = "hfjobs_emulator_session"
@@ -522,7 +522,7 @@ def repo_page(req: Request, owner: str, name: str, kind: str = "model") -> Page:
 def _repo_route(prefix: str, kind: str):
     def handler(req: Request, owner: str, name: str) -> Page:
         if owner in RESERVED:  # e.g. an unknown /api/... path stays the API's JSON 404
-            raise ApiError(404, f"Not found: GET {req.path}")
+            raise ApiError(f"Not found: GET {req.path}", status=404)
         return repo_page(req, owner=owner, name=name, kind=kind)
 
     return route("GET", f"{prefix}/{{owner}}/{{name}}", handler, public=True)

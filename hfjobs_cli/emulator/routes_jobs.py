@@ -11,7 +11,7 @@ from hfjobs_cli.emulator import metrics, render
 from hfjobs_cli.emulator.errors import ApiError
 from hfjobs_cli.emulator.hardware import HARDWARE
 from hfjobs_cli.emulator.logstore import stream
-from hfjobs_cli.emulator.server import Request, Response, Stream, route
+from hfjobs_cli.emulator.routing import Request, Response, Stream, route
 from hfjobs_cli.emulator.store import TERMINAL_STAGES
 from hfjobs_cli.emulator.validation import (
     require_object,
@@ -27,7 +27,7 @@ MAX_PAGE = 1000
 def check_namespace(namespace: str) -> str:
     if namespace not in render.NAMESPACES:
         raise ApiError(
-            403, f"You don't have the rights to run or see jobs in namespace '{namespace}'"
+            f"You don't have the rights to run or see jobs in namespace '{namespace}'", status=403
         )
     return namespace
 
@@ -36,7 +36,7 @@ def find_job(req: Request, namespace: str, job_id: str) -> dict[str, Any]:
     check_namespace(namespace)
     row = req.app.store.get("jobs", job_id)
     if row is None or row["namespace"] != namespace:
-        raise ApiError(404, f"Job {job_id} not found in namespace '{namespace}'")
+        raise ApiError(f"Job {job_id} not found in namespace '{namespace}'", status=404)
     return row
 
 
@@ -77,10 +77,11 @@ def _int_param(
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(400, f"'{name}' must be an integer") from None
+        raise ApiError(f"'{name}' must be an integer", status=400) from None
     if value < lo or (hi is not None and value > hi):
         raise ApiError(
-            400, f"'{name}' must be between {lo} and {hi}" if hi else f"'{name}' must be >= {lo}"
+            f"'{name}' must be between {lo} and {hi}" if hi else f"'{name}' must be >= {lo}",
+            status=400,
         )
     return value
 
@@ -94,7 +95,7 @@ def list_jobs(req: Request, namespace: str) -> Response:
     for label in req.params("label"):
         key, sep, value = label.partition("=")
         if not sep or not key:
-            raise ApiError(400, f"Invalid label filter {label!r}: use key=value")
+            raise ApiError(f"Invalid label filter {label!r}: use key=value", status=400)
         wanted.append((key, value))
     page: list[dict[str, Any]] = []
     more = False
@@ -126,7 +127,7 @@ def job_logs(req: Request, namespace: str, job_id: str) -> Stream:
 def job_metrics(req: Request, namespace: str, job_id: str) -> Stream:
     row = find_job(req, namespace, job_id)
     if row["stage"] != "RUNNING":
-        raise ApiError(406, f"Job {job_id} is not running: no metrics")
+        raise ApiError(f"Job {job_id} is not running: no metrics", status=406)
     return Stream(metrics.stream(req.app, job_id, row["spec"]["flavor"]))
 
 
@@ -153,7 +154,7 @@ def _update_spec(req: Request, namespace: str, job_id: str, key: str, value: Any
 def put_labels(req: Request, namespace: str, job_id: str) -> dict[str, Any]:
     body = require_object(req.json())
     if "labels" not in body:
-        raise ApiError(400, "'labels' is required: an object, {} clears every label")
+        raise ApiError("'labels' is required: an object, {} clears every label", status=400)
     return _update_spec(req, namespace, job_id, "labels", validate_labels(body["labels"]))
 
 
@@ -161,7 +162,8 @@ def put_expose(req: Request, namespace: str, job_id: str) -> dict[str, Any]:
     row = find_job(req, namespace, job_id)
     if row["stage"] in TERMINAL_STAGES:
         raise ApiError(
-            400, f"Job {job_id} has finished ({row['stage']}): its ports can no longer be exposed"
+            f"Job {job_id} has finished ({row['stage']}): its ports can no longer be exposed",
+            status=400,
         )
     return _update_spec(req, namespace, job_id, "expose", validate_expose(req.json()))
 

@@ -8,7 +8,7 @@ from typing import Any
 from hfjobs_cli.emulator import render
 from hfjobs_cli.emulator.errors import ApiError
 from hfjobs_cli.emulator.routes_jobs import check_namespace
-from hfjobs_cli.emulator.server import Request, route
+from hfjobs_cli.emulator.routing import Request, route
 from hfjobs_cli.emulator.util import new_id
 from hfjobs_cli.emulator.validation import (
     optional_bool,
@@ -23,7 +23,7 @@ def find(req: Request, namespace: str, sj_id: str) -> dict[str, Any]:
     check_namespace(namespace)
     row = req.app.store.get("scheduled_jobs", sj_id)
     if row is None or row["namespace"] != namespace:
-        raise ApiError(404, f"Scheduled job {sj_id} not found in namespace '{namespace}'")
+        raise ApiError(f"Scheduled job {sj_id} not found in namespace '{namespace}'", status=404)
     return row
 
 
@@ -36,7 +36,7 @@ def create(req: Request, namespace: str) -> dict[str, Any]:
     check_namespace(namespace)
     body = require_object(req.json())
     if "jobSpec" not in body:
-        raise ApiError(400, "'jobSpec' is required")
+        raise ApiError("'jobSpec' is required", status=400)
     spec, secrets = validate_job_spec(body["jobSpec"], scheduled=True)
     schedule = validate_schedule(body.get("schedule"))
     suspend = optional_bool(body, "suspend")
@@ -63,7 +63,7 @@ def list_all(req: Request, namespace: str) -> list[dict[str, Any]]:
     for label in req.params("label"):
         key, sep, value = label.partition("=")
         if not sep or not key:
-            raise ApiError(400, f"Invalid label filter {label!r}: use key=value")
+            raise ApiError(f"Invalid label filter {label!r}: use key=value", status=400)
         wanted.append((key, value))
     rows = req.app.store.select("scheduled_jobs", "namespace = ?", (namespace,))
     return [
@@ -113,7 +113,7 @@ def put_labels(req: Request, namespace: str, sj_id: str) -> dict[str, Any]:
     row = find(req, namespace, sj_id)
     body = require_object(req.json())
     if "labels" not in body:
-        raise ApiError(400, "'labels' is required: an object, {} clears every label")
+        raise ApiError("'labels' is required: an object, {} clears every label", status=400)
     return _save(req, sj_id, {"spec": {**row["spec"], "labels": validate_labels(body["labels"])}})
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from hfjobs_cli.emulator import render, webhooks
 from hfjobs_cli.emulator.errors import ApiError
-from hfjobs_cli.emulator.server import Request, route
+from hfjobs_cli.emulator.routing import Request, route
 from hfjobs_cli.emulator.util import new_id
 from hfjobs_cli.emulator.validation import (
     optional_bool,
@@ -22,13 +22,13 @@ from hfjobs_cli.emulator.validation import (
 def find(req: Request, wh_id: str) -> dict[str, Any]:
     row = req.app.store.get("webhooks", wh_id)
     if row is None:
-        raise ApiError(404, f"Webhook {wh_id} not found")
+        raise ApiError(f"Webhook {wh_id} not found", status=404)
     return row
 
 
 def _source_job(req: Request, job_ref: Any) -> dict[str, Any]:
     if not isinstance(job_ref, str) or not job_ref:
-        raise ApiError(400, "'jobSourceId' must be a job id")
+        raise ApiError("'jobSourceId' must be a job id", status=400)
     namespace, _, job_id = job_ref.rpartition("/")
     row = req.app.store.get("jobs", job_id)
     if (
@@ -36,14 +36,14 @@ def _source_job(req: Request, job_ref: Any) -> dict[str, Any]:
         or row["namespace"] not in render.NAMESPACES
         or namespace not in ("", row["namespace"])
     ):
-        raise ApiError(404, f"Job {job_ref} not found")
+        raise ApiError(f"Job {job_ref} not found", status=404)
     return row
 
 
 def _apply_source(req: Request, fields: dict[str, Any], body: dict[str, Any]) -> None:
     """Set either `url` or the job copied from `jobSourceId` (never the source's secrets)."""
     if "url" in body and "jobSourceId" in body:
-        raise ApiError(400, "Set 'url' or 'jobSourceId', not both")
+        raise ApiError("Set 'url' or 'jobSourceId', not both", status=400)
     if body.get("url") is not None:
         fields.update(
             url=validate_url(body["url"]),
@@ -63,13 +63,13 @@ def _apply_source(req: Request, fields: dict[str, Any], body: dict[str, Any]) ->
 def create(req: Request) -> dict[str, Any]:
     body = require_object(req.json())
     if ("url" in body) == ("jobSourceId" in body):
-        raise ApiError(400, "Exactly one of 'url' and 'jobSourceId' is required")
+        raise ApiError("Exactly one of 'url' and 'jobSourceId' is required", status=400)
     secrets = str_map(body.get("secrets"), "secrets", env=True)
     if secrets and "jobSourceId" not in body:
-        raise ApiError(400, "'secrets' can only be set on a webhook with 'jobSourceId'")
+        raise ApiError("'secrets' can only be set on a webhook with 'jobSourceId'", status=400)
     secret = body.get("secret")
     if secret is not None and not isinstance(secret, str):
-        raise ApiError(400, "'secret' must be a string")
+        raise ApiError("'secret' must be a string", status=400)
     now = time.time()
     row: dict[str, Any] = {
         "id": new_id(),
@@ -105,12 +105,12 @@ def update(req: Request, wh_id: str) -> dict[str, Any]:
         fields["domains"] = validate_domains(body["domains"])
     if "secret" in body:
         if body["secret"] is not None and not isinstance(body["secret"], str):
-            raise ApiError(400, "'secret' must be a string")
+            raise ApiError("'secret' must be a string", status=400)
         fields["secret"] = body["secret"] or None
     _apply_source(req, fields, body)
     if body.get("secrets") is not None:
         if fields.get("job_spec", row["job_spec"]) is None:
-            raise ApiError(400, "'secrets' can only be set on a webhook with 'jobSourceId'")
+            raise ApiError("'secrets' can only be set on a webhook with 'jobSourceId'", status=400)
         merged = dict(fields.get("job_secrets", row["job_secrets"]))
         for key, value in str_map(body["secrets"], "secrets", env=True).items():
             if value == "":

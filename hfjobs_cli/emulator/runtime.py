@@ -92,4 +92,3 @@ def exit_message(returncode: int) -> str:
             name = f"signal {-returncode}"
         return f"Process was killed by {name} (exit code {128 - returncode})"
     return f"Process exited with code {returncode}"
-

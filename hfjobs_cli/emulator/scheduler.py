@@ -62,10 +62,11 @@ class Scheduler:
         with self._lock:
             row = self.store.get("scheduled_jobs", sj_id)
             if row is None:
-                raise ApiError(404, f"Scheduled job {sj_id} not found")
+                raise ApiError(f"Scheduled job {sj_id} not found", status=404)
             if self.busy(row):
                 raise ApiError(
-                    409, f"Scheduled job {sj_id} is already running and concurrency is disabled"
+                    f"Scheduled job {sj_id} is already running and concurrency is disabled",
+                    status=409,
                 )
             return self._start(row, self.clock())
 

@@ -5,82 +5,19 @@ from __future__ import annotations
 import contextlib
 import hmac
 import ipaddress
-import json
-import re
 import socket
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from hfjobs_cli.emulator import pages, routes_jobs, routes_scheduled, routes_webhooks
 from hfjobs_cli.emulator.errors import ApiError
+from hfjobs_cli.emulator.routing import Handler, Page, Request, Response, Route, Stream
 from hfjobs_cli.emulator.state import Emulator
 from hfjobs_cli.emulator.util import dumps, new_id
-from hfjobs_cli.emulator.validation import check_text
 
 MAX_BODY = 10 * 1024 * 1024
-
-
-@dataclass
-class Stream:
-    """A `text/event-stream` response body, written with chunked transfer encoding."""
-
-    chunks: Iterator[bytes]
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Response:
-    status: int
-    body: Any
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Page:
-    """An HTML page (or another non-JSON body: set Content-Type in headers)."""
-
-    status: int
-    body: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: list[tuple[str, str]]
-    headers: Any
-    raw_body: bytes
-    app: Emulator
-
-    def json(self) -> Any:
-        if not self.raw_body.strip():
-            raise ApiError(400, "A JSON body is required")
-        try:
-            body = json.loads(self.raw_body)
-        except ValueError as exc:
-            raise ApiError(400, f"Invalid JSON body: {exc}") from None
-        check_text(body)
-        return body
-
-    def params(self, name: str) -> list[str]:
-        return [v for k, v in self.query if k == name]
-
-    def param(self, name: str) -> str | None:
-        values = self.params(name)
-        return values[-1] if values else None
-
-    @property
-    def base_url(self) -> str:
-        host = self.headers.get("Host") or "127.0.0.1"
-        return f"http://{host}"
-
-
-Handler = Callable[..., Any]
-Route = tuple[str, "re.Pattern[str]", Handler, bool]
 
 
 def header_value(text: str) -> str:
@@ -89,14 +26,7 @@ def header_value(text: str) -> str:
     return one_line.encode("latin-1", "backslashreplace").decode("latin-1")
 
 
-def route(method: str, pattern: str, handler: Handler, public: bool = False) -> Route:
-    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern)
-    return (method, re.compile(f"^{regex}/?$"), handler, public)
-
-
 def _routes() -> list[Route]:
-    from hfjobs_cli.emulator import pages, routes_jobs, routes_scheduled, routes_webhooks
-
     return [*routes_jobs.ROUTES, *routes_scheduled.ROUTES, *routes_webhooks.ROUTES, *pages.ROUTES]
 
 
@@ -119,8 +49,8 @@ class EmulatorServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        host = f"[{host}]" if ":" in str(host) else host
+        host, port = str(self.server_address[0]), self.server_address[1]
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}"
 
 
@@ -162,7 +92,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            parts, total = [], 0
+            parts: list[bytes] = []
+            total = 0
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
@@ -171,12 +102,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                     return b"".join(parts)
                 total += size
                 if total > MAX_BODY:
-                    raise ApiError(413, "Request body too large")
+                    raise ApiError("Request body too large", status=413)
                 parts.append(self.rfile.read(size))
                 self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
-            raise ApiError(413, "Request body too large")
+            raise ApiError("Request body too large", status=413)
         return self.rfile.read(length) if length > 0 else b""
 
     def _handle(self, method: str) -> None:
@@ -186,7 +117,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 body = self._read_body()
             except ValueError:
                 self.close_connection = True
-                raise ApiError(400, "Malformed request body") from None
+                raise ApiError("Malformed request body", status=400) from None
             parts = urlsplit(self.path)
             request = Request(
                 method,
@@ -230,19 +161,22 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._authenticate()
             return handler, found.groupdict()
         if allowed:
-            raise ApiError(405, f"Method {method} not allowed on {path}; use {', '.join(allowed)}")
-        raise ApiError(404, f"Not found: {method} {path}")
+            raise ApiError(
+                f"Method {method} not allowed on {path}; use {', '.join(allowed)}", status=405
+            )
+        raise ApiError(f"Not found: {method} {path}", status=404)
 
     def _authenticate(self) -> None:
         header = self.headers.get("Authorization") or ""
         scheme, _, token = header.partition(" ")
         if not header:
             raise ApiError(
-                401, "Authorization header is missing: pass the emulator's token as a Bearer token"
+                "Authorization header is missing: pass the emulator's token as a Bearer token",
+                status=401,
             )
         expected = self.server.app.token.encode()
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
-            raise ApiError(401, "Invalid credentials in Authorization header")
+            raise ApiError("Invalid credentials in Authorization header", status=401)
 
     def _send_json(
         self, status: int, body: Any, request_id: str, headers: dict[str, str] | None = None

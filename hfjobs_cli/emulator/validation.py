@@ -1,4 +1,4 @@
-"""Validation of request bodies (api-reference §11). Every failure is an `ApiError(400, ...)`."""
+"""Validation of request bodies (api-reference §11). Every failure is an `ApiError` with status 400."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ MAX_TIMEOUT_SECONDS = 366 * 24 * 3600  # a year: anything longer is a mistake, n
 
 
 def bad(message: str) -> ApiError:
-    return ApiError(400, message)
+    return ApiError(message, status=400)
 
 
 def check_text(value: Any, where: str = "body") -> None:

@@ -55,13 +55,13 @@ def parse_event(body: Any) -> dict[str, Any]:
     body = require_object(body)
     repo = require_object(body.get("repo"), "'repo'")
     if repo.get("type") not in REPO_TYPES:
-        raise ApiError(400, f"'repo.type' must be one of {', '.join(REPO_TYPES)}")
+        raise ApiError(f"'repo.type' must be one of {', '.join(REPO_TYPES)}", status=400)
     name = repo.get("name")
     if not isinstance(name, str) or name.count("/") != 1 or not all(name.split("/")):
-        raise ApiError(400, "'repo.name' must be a repo id such as 'owner/name'")
+        raise ApiError("'repo.name' must be a repo id such as 'owner/name'", status=400)
     event = require_object(body.get("event"), "'event'")
     if event.get("action") not in ACTIONS:
-        raise ApiError(400, f"'event.action' must be one of {', '.join(ACTIONS)}")
+        raise ApiError(f"'event.action' must be one of {', '.join(ACTIONS)}", status=400)
     scope = event.get("scope")
     domain = body.get("domain")
     if domain is None:
@@ -69,11 +69,11 @@ def parse_event(body: Any) -> dict[str, Any]:
             "discussion" if isinstance(scope, str) and scope.startswith("discussion") else "repo"
         )
     if domain not in DOMAINS:
-        raise ApiError(400, "'domain' must be 'repo' or 'discussion'")
+        raise ApiError("'domain' must be 'repo' or 'discussion'", status=400)
     if scope is None:
         scope = "repo.content" if domain == "repo" else "discussion"
     if not isinstance(scope, str):
-        raise ApiError(400, "'event.scope' must be a string")
+        raise ApiError("'event.scope' must be a string", status=400)
     out = {
         "repo": dict(repo),
         "event": {"action": event["action"], "scope": scope},

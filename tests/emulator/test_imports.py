@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -55,6 +56,7 @@ def test_the_whole_emulator_never_imports_the_cli_or_its_http_stack():
         "routes_jobs",
         "routes_scheduled",
         "routes_webhooks",
+        "routing",
         "runtime",
         "scheduler",
         "server",
@@ -68,6 +70,41 @@ def test_the_whole_emulator_never_imports_the_cli_or_its_http_stack():
     assert not [
         m for m in loaded if m in FORBIDDEN or m.startswith(tuple(f + "." for f in FORBIDDEN))
     ]
+
+
+def test_no_import_circle_among_the_emulator_modules():
+    """The server imports the route modules and the route modules import `routing`, never the
+    server: the module-level imports of the emulator form no cycle."""
+    package = REPO_ROOT / "hfjobs_cli" / "emulator"
+    graph: dict[str, set[str]] = {}
+    for path in package.glob("*.py"):
+        imports: set[str] = set()
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module == "hfjobs_cli.emulator":
+                    imports |= {alias.name for alias in node.names}
+                elif node.module.startswith("hfjobs_cli.emulator."):
+                    imports.add(node.module.rsplit(".", 1)[1])
+            elif isinstance(node, ast.Import):
+                imports |= {
+                    alias.name.rsplit(".", 1)[1]
+                    for alias in node.names
+                    if alias.name.startswith("hfjobs_cli.emulator.")
+                }
+        graph[path.stem] = imports
+    assert graph["server"] >= {"routes_jobs", "routes_scheduled", "routes_webhooks", "pages"}
+
+    def cycle_from(module: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
+        if module in path:
+            return (*path[path.index(module) :], module)
+        for imported in sorted(graph.get(module, ())):
+            found = cycle_from(imported, (*path, module))
+            if found:
+                return found
+        return None
+
+    cycles = [c for m in sorted(graph) if (c := cycle_from(m, ()))]
+    assert not cycles, " -> ".join(cycles[0])
 
 
 # What native Windows lacks: no fcntl or termios module, no SIGKILL.

@@ -12,23 +12,97 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from json.encoder import encode_basestring as _json_str
 from typing import Any
 
-STAGE_STYLES = {
-    "COMPLETED": "green",
-    "RUNNING": "cyan",
-    "SCHEDULING": "yellow",
-    "ERROR": "red",
-    "CANCELED": "magenta",
-    "DELETED": "dim",
-}
-# Columns of free text that may be cut with an ellipsis when the terminal is narrow.
-FLEXIBLE_COLUMNS = frozenset(
-    {"COMMAND", "IMAGE/SPACE", "NAME", "PRETTY NAME", "WATCHED", "TARGET", "MESSAGE", "DOMAINS",
-     "SCHEDULE", "ACCELERATOR", "LABELS"}
-)  # fmt: skip
+
+class Mode(StrEnum):
+    """How a command shows its result: a person's view, `--json`, or `-q` (ids only)."""
+
+    HUMAN = "human"
+    JSON = "json"
+    QUIET = "quiet"
+
+
+class Column(str):
+    """A table column as a view declares it: its heading (the string itself), how a record
+    becomes its cell, the cell's style, and how it gives way on a narrow terminal.
+
+    `cell(record)` gives the text (without one, the record is a row of strings and the cell
+    is at the column's position); `piped(record)` the text in a pipe's table when it differs
+    (e.g. an RFC 3339 time rather than `5 minutes ago`); `style(record)` a rich style or None.
+    `priority`: lower is kept longer when columns must go (None ranks by position, after every
+    declared one). `flexible`: free text, cut with an ellipsis before whole columns go.
+    """
+
+    cell: Callable[[Any], str] | None
+    piped: Callable[[Any], str] | None
+    style: Callable[[Any], str | None] | None
+    priority: int | None
+    flexible: bool
+
+    def __new__(
+        cls,
+        name: str,
+        cell: Callable[[Any], str] | None = None,
+        *,
+        piped: Callable[[Any], str] | None = None,
+        style: Callable[[Any], str | None] | None = None,
+        priority: int | None = None,
+        flexible: bool = False,
+    ) -> Column:
+        column = super().__new__(cls, name)
+        column.cell = cell
+        column.piped = piped
+        column.style = style
+        column.priority = priority
+        column.flexible = flexible
+        return column
+
+    def text(self, record: Any, index: int, human: bool) -> str:
+        """The cell of `record`, in a person's table when `human`, else in a pipe's."""
+        if not human and self.piped is not None:
+            return self.piped(record)
+        return self.cell(record) if self.cell is not None else record[index]
+
+
+def _heading(column: str) -> Column:
+    return column if isinstance(column, Column) else Column(column)
+
+
+def _id(record: Any) -> str:
+    return record.id
+
+
+def _raw(record: Any) -> Any:
+    return record.raw
+
+
+@dataclass(frozen=True)
+class View:
+    """How one kind of record shows in every mode: a table row of `columns` (human), its id
+    (`-q`), its JSON (`--json`), and a titled block of fields (inspect)."""
+
+    columns: tuple[Column, ...] = ()
+    ident: Callable[[Any], str] = _id
+    data: Callable[[Any], Any] = _raw
+    title: Callable[[Any], str] | None = None
+    fields: Callable[[Any], Sequence[tuple[str, str]]] | None = None
+
+    def row(self, record: Any, *, human: bool = True) -> list[str]:
+        return [c.text(record, i, human) for i, c in enumerate(self.columns)]
+
+    def styles(self, record: Any) -> list[str | None]:
+        return [c.style(record) if c.style is not None else None for c in self.columns]
+
+    def plus(self, *columns: Column) -> View:
+        """This view with more columns at the end (e.g. `ps --wide`)."""
+        return replace(self, columns=(*self.columns, *columns))
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -162,11 +236,19 @@ def _indented(value: Any, newline: str) -> str:
 
 
 class Output:
-    def __init__(self, mode: str = "human"):
-        self.mode = mode  # human | json | quiet
+    def __init__(self, mode: str = Mode.HUMAN):
+        self.mode = mode
         self.no_trunc = False  # --no-trunc: terminal tables show every column whole
         self._out = None
         self._err = None
+
+    @property
+    def mode(self) -> Mode:
+        return self._mode
+
+    @mode.setter
+    def mode(self, value: str) -> None:
+        self._mode = Mode(value)
 
     # -- consoles ----------------------------------------------------------------------
     @property
@@ -254,40 +336,175 @@ class Output:
         else:
             self.line(f"{mark} {text}")
 
+    # -- one result, in every mode: the command says what happened, the mode how it shows --
+    def records(
+        self, view: View, records: Iterable[Any], *, empty: str = "", empty_hint: str = ""
+    ) -> None:
+        """A list of records: a table (human), one JSON array (`--json`), ids (`-q`).
+
+        With no record, a person reads `empty` (and `empty_hint`) on stderr, not a bare header.
+        """
+        records = list(records)
+        if self.mode is Mode.JSON:
+            self.json([view.data(record) for record in records])
+        elif self.mode is Mode.QUIET:
+            self.ids(view.ident(record) for record in records)
+        elif not records and empty:
+            self.info(empty)
+            if empty_hint:
+                self.hint(empty_hint)
+        else:
+            self.table(view.columns, records)
+
+    def record(self, view: View, record: Any) -> None:
+        """One record in full: its fields under its title (human), its JSON object, its id."""
+        if self.mode is Mode.JSON:
+            self.json(view.data(record))
+        elif self.mode is Mode.QUIET:
+            self.ids([view.ident(record)])
+        else:
+            assert view.title is not None and view.fields is not None
+            self.fields(view.title(record), view.fields(record))
+
+    def details(self, view: View, records: Iterable[Any]) -> None:
+        """Records in full (inspect), each shown as it comes; `--json`: one array at the end."""
+        if self.mode is Mode.JSON:
+            self.json([view.data(record) for record in records])
+            return
+        for record in records:
+            self.record(view, record)
+
+    def report(self, data: Any, show: Callable[[], None]) -> None:
+        """A result of its own shape (a summary, a status, a preview): `data` as JSON with
+        `--json`; otherwise `show()` draws it for a person."""
+        if self.mode is Mode.JSON:
+            self.json(data)
+        else:
+            show()
+
+    def empty(self) -> None:
+        """No result at all: `[]` with --json (a script always gets its array); nothing for a
+        person, who reads why on stderr."""
+        if self.mode is Mode.JSON:
+            self.json([])
+
+    def changed(
+        self,
+        view: View,
+        records: Iterable[Any],
+        text: Callable[[Any], str | None],
+        *,
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        """What a change did to each record, shown as each is done: `✓ <text>` (human, then
+        `then(record)` for more), its id (`-q`), or one JSON array of the objects (`--json`).
+
+        A record whose `text` is None was left alone (the reason said on stderr already): its
+        object is in the JSON, and nothing else shows it.
+        """
+        if self.mode is Mode.JSON:
+            self.json([view.data(record) for record in records])
+            return
+        for record in records:
+            self._changed(view, record, text, then)
+
+    def change(
+        self,
+        view: View,
+        record: Any,
+        text: Callable[[Any], str | None],
+        *,
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        """One changed record, as `changed` shows each; `--json` prints its object alone."""
+        if self.mode is Mode.JSON:
+            self.json(view.data(record))
+        else:
+            self._changed(view, record, text, then)
+
+    def _changed(self, view: View, record: Any, text, then) -> None:
+        said = text(record)
+        if said is None:
+            return
+        if self.mode is Mode.QUIET:
+            self.ids([view.ident(record)])
+            return
+        self.result(said)
+        if then is not None:
+            then(record)
+
     def table(
         self,
         columns: Sequence[str],
-        rows: Sequence[Sequence[str]],
+        records: Iterable[Any],
         *,
-        styles: dict[int, Sequence[str | None]] | None = None,
+        human: bool | None = None,
         stderr: bool = False,
     ) -> None:
-        """A rich table on a terminal; tab-separated plain rows (header first) elsewhere.
+        """Records as a table: a rich table on a terminal; tab-separated plain rows (header
+        first) elsewhere. Each record is cut into cells by the columns (see `Column`).
 
+        `human` (times relative ...) defaults to whether the table goes to a terminal.
         `stderr=True` shows it to the person (e.g. what a bulk action will touch), not the pipe.
         """
-        cleaned = [[escape_cell(cell) for cell in row] for row in rows]
+        headings = [_heading(c) for c in columns]
         terminal = self.err_is_terminal if stderr else self.stdout_is_terminal
+        records = list(records)
+        cells = _cells(headings, records, terminal if human is None else human)
         if not terminal:
             stream = sys.stderr if stderr else sys.stdout
-            lines = ["\t".join(columns)] + ["\t".join(row) for row in cleaned]
+            lines = ["\t".join(headings)] + ["\t".join(row) for row in cells]
             stream.write("\n".join(lines) + "\n")
             stream.flush()
             return
         console = self.err if stderr else self.out
         hidden: list[str] = []
-        console.print(self.render_table(columns, cleaned, styles=styles, hidden=hidden))
+        styles = _styles(headings, records)
+        console.print(self._render(headings, cells, styles, hidden=hidden))
         if hidden and not stderr:
             self.hint(f"Hidden at this width: {', '.join(hidden)} (--no-trunc shows every column)")
 
-    def render_table(self, columns, rows, *, styles=None, hidden: list[str] | None = None):
+    def render_table(
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        styles: Sequence[Sequence[str | None]] | None = None,
+    ):
+        """The terminal table of rows of cells (`styles`: a style or None per cell)."""
+        cells = [[escape_cell(cell) for cell in row] for row in rows]
+        return self._render([_heading(c) for c in columns], cells, styles or [])
+
+    def render_records(
+        self,
+        columns: Sequence[str],
+        records: Iterable[Any],
+        *,
+        human: bool = True,
+        row_styles: Sequence[str | None] | None = None,
+    ):
+        """The terminal table of `records` (see `table`), for a live region to show.
+
+        `row_styles` gives a whole row a style (e.g. dims the rows of ended jobs), in place of
+        the columns' own."""
+        headings = [_heading(c) for c in columns]
+        records = list(records)
+        cells = _cells(headings, records, human)
+        if row_styles is None:
+            styles = _styles(headings, records)
+        else:
+            styles = [[style] * len(headings) for style in row_styles]
+        return self._render(headings, cells, styles)
+
+    def _render(self, columns, rows, styles, *, hidden: list[str] | None = None):
         """The table for a terminal, as one rich Text, fitted to its width by priority.
 
-        The first column (the id) is never cut nor dropped, then the stage; what identifies a
-        row (name, image, command ...) shrinks with an ellipsis but stays readable; the least
-        important columns are dropped first when even that does not fit (their names are
-        appended to `hidden`). `no_trunc` shows everything. Built as text with style spans,
-        not a rich Table, so that 10,000 rows draw in a fraction of a second."""
+        The first column (the id) is never cut nor dropped, then the columns of priority 1
+        (the stage); free text (name, image, command ...) shrinks with an ellipsis but stays
+        readable; the least important columns are dropped first when even that does not fit
+        (their names are appended to `hidden`). `no_trunc` shows everything. Built as text
+        with style spans, not a rich Table, so that 10,000 rows draw in a fraction of a second.
+        """
         from rich.cells import cell_len, set_cell_size
         from rich.text import Span, Text
 
@@ -305,12 +522,11 @@ class Output:
         parts = [header.rstrip(), "\n"]
         spans = [Span(0, len(parts[0]), "bold")]
         offset = len(parts[0]) + 1
-        position = {i: n for n, i in enumerate(kept)}
-        styled = [(position[c], styles[c]) for c in sorted(styles or {}) if c in position]
         for r, row in enumerate(rows):
             cells = [fit(row[i], widths[i]) for i in kept if i < len(row)]
-            for c, column_styles in styled:
-                style = column_styles[r] if r < len(column_styles) else None
+            row_styles = styles[r] if r < len(styles) else ()
+            for c, i in enumerate(kept):
+                style = row_styles[i] if i < len(row_styles) else None
                 if style and c < len(cells):
                     start = offset + sum(len(x) for x in cells[:c]) + 2 * c
                     spans.append(Span(start, start + len(cells[c].rstrip()), style))
@@ -340,12 +556,23 @@ class Output:
 
     # -- messages on stderr ------------------------------------------------------------
     def hint(self, text: str) -> None:
-        if self.mode == "quiet":
+        if self.mode is Mode.QUIET:
             return
         self._message("Hint", "dim", text)
 
+    def note(self, text: str | Callable[[], str]) -> None:
+        """Information that goes with the human result (what is being done): none with --json
+        or -q. A function is called only when the note shows (it may cost a request)."""
+        if self.mode is Mode.HUMAN:
+            self.info(text if isinstance(text, str) else text())
+
+    def tip(self, text: str) -> None:
+        """A hint that goes with the human result (what to run next): none with --json or -q."""
+        if self.mode is Mode.HUMAN:
+            self._message("Hint", "dim", text)
+
     def info(self, text: str) -> None:
-        if self.mode == "quiet":
+        if self.mode is Mode.QUIET:
             return
         self.err.print(_markup_escape(text)) if self.err_is_terminal else self._raw_err(text)
 
@@ -396,12 +623,13 @@ class Output:
 
     @contextlib.contextmanager
     def live_table(self, *, transient: bool = False) -> Iterator[Any]:
-        """A table redrawn in place on stderr while a person watches; a no-op elsewhere.
+        """A table redrawn in place on stderr while a person watches; a no-op elsewhere,
+        and with -q.
 
-        Yields an object with `update(columns, rows, *, styles=None, note="", extra=())`.
+        Yields an object with `update(columns, records, *, row_styles=None, note="", extra=())`.
         A transient table is erased when the block ends (the caller prints the final result).
         """
-        if not self.interactive:
+        if not self.interactive or self.mode is Mode.QUIET:
             yield _NoLiveTable()
             return
         from rich.live import Live
@@ -419,28 +647,41 @@ class Output:
         return sparkline(values, top=top)
 
 
-# How much a column matters when the terminal is narrow: lower is kept longer. The first
-# column of every table (the id, a flavor's name, a setting's key) is never cut nor dropped;
-# then the stage; then what tells rows apart; columns not listed rank by position, after these.
-COLUMN_PRIORITY = {
-    "STATUS": 1, "STAGE": 1, "LAST RUN": 1, "ENABLED": 1, "SUSPENDED": 5,
-    "NAME": 2, "SCHEDULE": 2, "MESSAGE": 2, "VALUE": 2, "IN": 2,
-    "IMAGE/SPACE": 3, "TARGET": 3, "WATCHED": 3, "$/HOUR": 3, "CPU %": 3, "SOURCE": 3,
-    "COMMAND": 4, "NEXT RUN": 4, "ACCELERATOR": 4, "MEM %": 4,  "FLAVOR": 4, "COST": 4,
-    "CREATED": 5, "STARTED": 5, "DOMAINS": 5, "CPU": 5, "RAM": 5,
-    "DURATION": 6, "PRETTY NAME": 7, "STORAGE": 8, "$/MINUTE": 9,
-}  # fmt: skip
 FLEX_MIN = 10  # a free-text column is not cut below this many characters while others can go
 
 
-def _priority(index: int, name: str) -> float:
+def _cells(columns: Sequence[Column], records: Sequence[Any], human: bool) -> list[list[str]]:
+    """Each record's cells, on one line each (see `escape_cell`)."""
+    return [
+        [escape_cell(column.text(record, i, human)) for i, column in enumerate(columns)]
+        for record in records
+    ]
+
+
+def _styles(columns: Sequence[Column], records: Sequence[Any]) -> list[list[str | None]]:
+    styled = [(i, c.style) for i, c in enumerate(columns) if c.style is not None]
+    if not styled:
+        return []
+    rows: list[list[str | None]] = []
+    for record in records:
+        row: list[str | None] = [None] * len(columns)
+        for i, style in styled:
+            row[i] = style(record)
+        rows.append(row)
+    return rows
+
+
+def _priority(index: int, column: Column) -> float:
+    """How much a column matters when the terminal is narrow: lower is kept longer. The first
+    column of every table (the id, a flavor's name, a setting's key) is never cut nor dropped;
+    then the declared priorities; columns without one rank by position, after these."""
     if index == 0:
         return 0
-    return COLUMN_PRIORITY.get(name, 10 + index)
+    return column.priority if column.priority is not None else 10 + index
 
 
 def _column_widths(
-    columns: Sequence[str], rows: Sequence[Sequence[str]], total: int, *, no_trunc: bool = False
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], total: int, *, no_trunc: bool = False
 ) -> list[int]:
     """The width of each column, 0 for a column dropped because the terminal is too narrow.
 
@@ -454,7 +695,7 @@ def _column_widths(
     ]
     if no_trunc:
         return widest
-    flexible = {i for i, name in enumerate(columns) if i and name in FLEXIBLE_COLUMNS}
+    flexible = {i for i, column in enumerate(columns) if i and column.flexible}
     wanted = [min(w, 60) if i in flexible else w for i, w in enumerate(widest)]
     kept = list(range(len(columns)))
 
@@ -519,30 +760,27 @@ class _LiveTable:
     def update(
         self,
         columns: Sequence[str],
-        rows: Sequence[Sequence[str]],
+        records: Iterable[Any],
         *,
-        styles: dict[int, Sequence[str | None]] | None = None,
+        row_styles: Sequence[str | None] | None = None,
         note: str = "",
-        extra: Sequence[tuple[Sequence[str], Sequence[Sequence[str]]]] = (),
+        extra: Sequence[tuple[Sequence[str], Iterable[Any]]] = (),
     ) -> None:
-        """Redraw: the table, then each `(columns, rows)` table of `extra`, then the note."""
+        """Redraw: the table, then each `(columns, records)` table of `extra`, then the note."""
         from rich.console import Group
         from rich.text import Text
 
-        parts: list[Any] = []
-        for index, (cols, body) in enumerate([(columns, rows), *extra]):
-            cleaned = [[escape_control(cell) for cell in row] for row in body]
-            if index:
-                parts.append(Text(""))
-            table = self._output.render_table(cols, cleaned, styles=styles if not index else None)
-            parts.append(table)
+        output = self._output
+        parts: list[Any] = [output.render_records(columns, records, row_styles=row_styles)]
+        for cols, body in extra:
+            parts += [Text(""), output.render_records(cols, body)]
         if note:
             parts.append(Text(escape_control(note), style="dim"))
         self._live.update(Group(*parts), refresh=True)
 
 
 class _NoLiveTable:
-    def update(self, columns, rows, *, styles=None, note: str = "", extra=()) -> None:
+    def update(self, columns, records, *, row_styles=None, note: str = "", extra=()) -> None:
         pass
 
 

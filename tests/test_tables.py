@@ -142,7 +142,7 @@ def test_piped_tables_stay_whole_and_tab_separated(cli, api, logged_in):
 
 
 def _stats_rows():
-    from hfjobs_cli.views import metrics_rows
+    from hfjobs_cli.views.stats import metrics_rows
 
     sample = {"cpu_usage_pct": 12.5, "cpu_millicores": 2000, "memory_used_bytes": 2 << 30,
               "memory_total_bytes": 16 << 30, "rx_bps": 1200, "tx_bps": 800,
@@ -153,7 +153,7 @@ def _stats_rows():
 
 def _wait_rows():
     from hfjobs_cli.api.models import Job
-    from hfjobs_cli.views import wait_row
+    from hfjobs_cli.views.jobs import wait_row
 
     job = make_job(stage="ERROR", message="Job failed with exit code: 1. " * 4)
     return [wait_row(Job.from_api(job))]
@@ -161,7 +161,7 @@ def _wait_rows():
 
 def _history_rows():
     from hfjobs_cli.api.models import Job
-    from hfjobs_cli.commands.schedule._shared import history_row
+    from hfjobs_cli.views.scheduled import history_row
 
     return [history_row(Job.from_api(make_job(stage="COMPLETED")), human=True)]
 
@@ -172,9 +172,10 @@ def _history_rows():
 )
 def test_other_tables(monkeypatch, width, table):
     """Every other table (stats, wait, schedule history): the id whole, lines within width."""
-    from hfjobs_cli.commands.schedule._shared import HISTORY_COLUMNS
     from hfjobs_cli.output import Output
-    from hfjobs_cli.views import STATS_COLUMNS, WAIT_COLUMNS
+    from hfjobs_cli.views.jobs import WAIT_COLUMNS
+    from hfjobs_cli.views.scheduled import HISTORY_COLUMNS
+    from hfjobs_cli.views.stats import STATS_COLUMNS
 
     columns, rows = {
         "stats": (STATS_COLUMNS, _stats_rows()),

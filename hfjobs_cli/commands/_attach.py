@@ -16,6 +16,8 @@ from hfjobs_cli.commands._common import stage_exit_code
 from hfjobs_cli.errors import CliError, ExitCode, Interrupted
 from hfjobs_cli.hints import command
 from hfjobs_cli.invocation import Invocation
+from hfjobs_cli.output import Mode
+from hfjobs_cli.views.jobs import JOBS
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
@@ -30,7 +32,7 @@ def print_batch(
     stamps = getattr(batch, "stamps", None)
     if texts is None or stamps is None:
         texts, stamps = [e.data for e in batch], [e.timestamp for e in batch]
-    if app.output.mode == "json" and not to_stderr:
+    if app.output.mode is Mode.JSON and not to_stderr:
         # json.dumps({"timestamp": t, "data": d}, ensure_ascii=False), without a dict per line
         from json.encoder import encode_basestring
 
@@ -158,31 +160,35 @@ def present_started_job(
     ref = f"{owner}/{job.id}"
     url = job_url(client, job, namespace)
     app.ci.job_started(ref, url)
-    if out.mode == "quiet":
-        out.ids([job.id])
     if detach:
-        if out.mode == "json":
-            out.json(job.raw)
-        elif out.mode == "human":
-            out.result(f"Job {job.id} {verb}{what}")
+
+        def where(job: Job) -> None:
             out.line(url)
             for exposed in job.expose_urls:
                 out.line(exposed)
             if job.ssh_url:
                 out.hint(f"Connect: {command('ssh', ref)}")
             out.hint(f"Follow its log: {command('logs', '-f', ref)}")
+
+        out.change(JOBS, job, lambda job: f"Job {job.id} {verb}{what}", then=where)
         report_to_ci(app, client, [job], namespace=namespace)
         return ExitCode.OK
+    if out.mode is Mode.QUIET:  # the id first: the log follows on stderr
+        out.ids([job.id])
     cancel = app.cancels_on_signal
     with on_signal(app, client, owner, job.id, cancel=cancel):
-        if out.mode == "human":
-            out.info(f"Job {job.id} {verb}{what}: {url}")
-            for exposed in job.expose_urls:
-                out.info(f"Exposed: {exposed}")
+        out.note(f"Job {job.id} {verb}{what}: {url}")
+        for exposed in job.expose_urls:
+            out.note(f"Exposed: {exposed}")
         final = follow_to_end(
-            app, client, owner, job.id, logs_to_stderr=out.mode != "human", cancel_on_signal=cancel
+            app,
+            client,
+            owner,
+            job.id,
+            logs_to_stderr=out.mode is not Mode.HUMAN,
+            cancel_on_signal=cancel,
         )
-    if out.mode == "json":
+    if out.mode is Mode.JSON:  # the job as it ended, after its log
         out.json(final.raw)
     return report_final(app, final, ref=ref)
 
@@ -214,8 +220,7 @@ def start_job(
             return present_started_job(
                 app, client, existing, ns, detach=detach, verb=f"is already {existing.stage}"
             )
-    if app.output.mode == "human":
-        app.output.info(launch_summary(app, client, spec))
+    app.output.note(lambda: launch_summary(app, client, spec))
     warn_emulator_gaps(app, client, spec)
     if detach or not app.cancels_on_signal:
         job = client.create_job(ns, spec)

@@ -15,6 +15,7 @@ from hfjobs_cli.api.models import ACTIVE_STAGES, Job
 from hfjobs_cli.errors import CliError, ExitCode, Interrupted, UsageError
 from hfjobs_cli.hints import command
 from hfjobs_cli.invocation import Invocation
+from hfjobs_cli.output import Mode
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
@@ -31,7 +32,7 @@ def job_url(client: JobsClient, job: Job, namespace: str) -> str:
 @contextlib.contextmanager
 def log_section(app: Invocation, title: str, *, to_stderr: bool) -> Iterator[Fold | None]:
     """The job's log inside a CI group (JSON lines on stdout stay lines: no markers there)."""
-    if app.output.mode == "json" and not to_stderr:
+    if app.output.mode is Mode.JSON and not to_stderr:
         yield None
         return
     with app.ci.fold(title, sys.stderr if to_stderr else sys.stdout) as fold:
@@ -80,9 +81,9 @@ def cancel_after_signal(
                 "error", f"Job {ref} may still be running", f"{signame}: cancelling failed: {exc}"
             )
             return
-        if out.mode == "human":
+        if out.mode is Mode.HUMAN:
             out.result(f"Job {job_id} cancelled ({signame})")
-        elif out.mode == "json" and job is not None:
+        elif out.mode is Mode.JSON and job is not None:
             out.json(job.raw)
         if job is not None:
             report_to_ci(app, client, [job], namespace=namespace, why=signame)
@@ -172,7 +173,7 @@ def running_named(
         return running[0]
     for job, ref in zip(running, refs, strict=True):
         client.cancel_job(job.owner or namespace, job.id)
-        if out.mode == "human":
+        if out.mode is Mode.HUMAN:
             out.result(f"Job {job.id} cancelled: replaced by a new '{name}' (--if-running replace)")
         else:
             out.info(f"Cancelled job {ref}: replaced by a new '{name}' (--if-running replace)")

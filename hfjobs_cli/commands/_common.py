@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 import typer
 
 from hfjobs_cli.errors import ExitCode
 from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.parsing import parse_job_ref
+
+T = TypeVar("T")
 
 
 def app_context(ctx: typer.Context) -> Invocation:
@@ -100,3 +103,36 @@ def confirm(
     text = question() if callable(question) else question
     if not typer.confirm(text, default=False, err=True):
         raise CliError(declined, code=ExitCode.FAILURE)
+
+
+def act_on_each(
+    app: AppContext,
+    refs: Iterable[tuple[str | None, str]],
+    act: Callable[[str | None, str], T],
+    show: Callable[[Iterator[T]], Any],
+    *,
+    what: str = "Job",
+    hint: str = "",
+) -> None:
+    """Act on each reference, in order, and show each result as it comes (`show` gets them
+    as an iterator); a reference that is not found is reported (`<what> NS/ID not found`)
+    and the others still go. Exit 5 at the end when any was not found, after `hint`."""
+    from hfjobs_cli.api.errors import NotFoundError
+
+    out = app.output
+    missing = 0
+
+    def results() -> Iterator[T]:
+        nonlocal missing
+        for ns, ident in refs:
+            try:
+                yield act(ns, ident)
+            except NotFoundError:
+                out.error(f"{what} {ident if ns is None else ref_text(ns, ident)} not found")
+                missing += 1
+
+    show(results())
+    if missing:
+        if hint:
+            out.hint(hint)
+        raise typer.Exit(ExitCode.NOT_FOUND)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from hfjobs_cli.commands._common import stage_exit_code, worst_exit_code
 from hfjobs_cli.errors import CliError, Interrupted, UsageError
+from hfjobs_cli.output import Mode
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
@@ -103,7 +104,7 @@ def follow_many(
     from hfjobs_cli.api.logs import Follower
 
     out = app.output
-    json_lines = out.mode == "json" and not to_stderr
+    json_lines = out.mode is Mode.JSON and not to_stderr
     colour = not to_stderr and not json_lines and stdout_colour(out)
     tags = prefixes(targets, prefix_format or "", colour=colour)
     client.http.widen_pool(2 * len(targets) + 4)  # a stream and a stage check per job
@@ -191,7 +192,7 @@ def print_lines(
     keep: Callable[[LogEvent], bool] | None = None,
 ) -> None:
     """One job's lines behind its tag (`--json`: objects that name the job)."""
-    json_lines = app.output.mode == "json" and not to_stderr
+    json_lines = app.output.mode is Mode.JSON and not to_stderr
     if keep is not None:
         batch = [e for e in batch if keep(e)]
         if not batch:

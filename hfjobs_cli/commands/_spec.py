@@ -231,7 +231,6 @@ def masked(spec: dict[str, Any]) -> dict[str, Any]:
 
 def show_dry_run(app: Invocation, route: str, body: dict[str, Any], namespace: str | None) -> None:
     """`--dry-run`: the body that would be POSTed to `route`/NAMESPACE, secrets as `***`."""
-    if app.output.mode == "human":
-        ns = namespace or app.setting("namespace").value or "<your user>"
-        app.output.info(f"Dry run: nothing sent. POST {route}/{ns} with this body:")
+    ns = namespace or app.setting("namespace").value or "<your user>"
+    app.output.note(f"Dry run: nothing sent. POST {route}/{ns} with this body:")
     app.output.json(body)

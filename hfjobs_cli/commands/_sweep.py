@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from hfjobs_cli.api.client import REQUEST_ID_LABEL
 from hfjobs_cli.commands._spec import masked, with_request_id
 from hfjobs_cli.errors import CliError, ExitCode, Interrupted, UsageError
+from hfjobs_cli.output import Mode
 from hfjobs_cli.parsing import merge_name_label
+from hfjobs_cli.views.jobs import swept
 
 if TYPE_CHECKING:
     from hfjobs_cli.invocation import Invocation
@@ -150,12 +152,11 @@ def run_sweep(
             hint="Check the values, then pass --yes to start them all",
         )
     if dry_run:
-        if out.mode == "human":
-            ns = namespace or app.setting("namespace").value or "<your user>"
-            out.info(
-                f"Dry run: nothing sent. Sweep {sweep_id}: {len(jobs)} jobs, each a "
-                f"POST /api/jobs/{ns} with these bodies:"
-            )
+        ns = namespace or app.setting("namespace").value or "<your user>"
+        out.note(
+            f"Dry run: nothing sent. Sweep {sweep_id}: {len(jobs)} jobs, each a "
+            f"POST /api/jobs/{ns} with these bodies:"
+        )
         out.json([masked(one) for _params, one in jobs])
         return ExitCode.OK
     from hfjobs_cli.commands._hardware import cost_guard, sweep_summary
@@ -184,7 +185,7 @@ def _command(*words: str, sweep_id: str, namespace: str | None) -> str:
 
 def _report_partial(app, started, total, sweep_id, ns, namespace) -> None:
     out = app.output
-    if out.mode == "quiet":
+    if out.mode is Mode.QUIET:
         out.ids(job.id for job in started)
     if not started:
         out.error(f"Sweep {sweep_id}: no job was started")
@@ -209,33 +210,26 @@ def _present(app, client, started, jobs, matrix, sweep_id, ns, namespace, *, det
     def cmd(*words: str) -> str:
         return _command(*words, sweep_id=sweep_id, namespace=namespace)
 
-    if out.mode == "quiet":
-        out.ids(job.id for job in started)
     if detach:
-        if out.mode == "json":
-            out.json([job.raw for job in started])
-        elif out.mode == "human":
-            keys = list(matrix)
-            rows = [
-                [job.id, job.name or "--", *(params[k] for k in keys)]
-                for job, (params, _one) in zip(started, jobs, strict=True)
-            ]
-            out.table(["ID", "NAME", *(k.upper() for k in keys)], rows)
-            out.hint(f"Follow them: {cmd('logs', '-f')}")
-            out.hint(f"Wait for them: {cmd('wait')}")
+        view = swept(list(matrix))
+        out.records(view, zip(started, [params for params, _one in jobs], strict=True))
+        out.tip(f"Follow them: {cmd('logs', '-f')}")
+        out.tip(f"Wait for them: {cmd('wait')}")
         report_to_ci(app, client, started, namespace=ns)
         return ExitCode.OK
+    if out.mode is Mode.QUIET:  # the ids first: the logs follow on stderr
+        out.ids(job.id for job in started)
     targets = [Target(job.owner or ns, job.id, job.name or "") for job in started]
     out.info(f"Following the {len(targets)} jobs of sweep {sweep_id} (Ctrl-C detaches)")
     try:
-        with log_section(app, f"Logs of sweep {sweep_id}", to_stderr=out.mode != "human"):
-            code, finals = follow_many(app, client, targets, to_stderr=out.mode != "human")
+        with log_section(app, f"Logs of sweep {sweep_id}", to_stderr=out.mode is not Mode.HUMAN):
+            code, finals = follow_many(app, client, targets, to_stderr=out.mode is not Mode.HUMAN)
     except CliError as exc:
         if exc.code == ExitCode.INTERRUPTED:
             out.hint(f"Follow them again: {cmd('logs', '-f')}")
             out.hint(f"Cancel them: {cmd('cancel', '-y')}")
         raise
-    if out.mode == "json":
+    if out.mode is Mode.JSON:
         out.json([finals[t.job_id].raw for t in targets if t.job_id in finals])
     summary(app, targets, finals)
     report_to_ci(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeGuard
 
 import typer
 
-from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.api.models import ACTIVE_STAGES
-from hfjobs_cli.commands._common import app_context, confirm, ref_text, resolve_refs
+from hfjobs_cli.commands._common import act_on_each, app_context, confirm, resolve_refs
 from hfjobs_cli.errors import ExitCode, UsageError
 from hfjobs_cli.options import (
     JsonOpt,
@@ -21,7 +20,11 @@ from hfjobs_cli.options import (
     YesOpt,
 )
 from hfjobs_cli.parsing import merge_name_label, parse_label
-from hfjobs_cli.views import JOB_COLUMNS, job_row
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.models import Job
+from hfjobs_cli.output import Mode
+from hfjobs_cli.views.jobs import JOB_BY_ID, JOBS
 
 
 def cancel(
@@ -67,12 +70,11 @@ def cancel(
         jobs = list(client.list_jobs(ns, stages=list(ACTIVE_STAGES), labels=labels))
         if not jobs:
             out.info("No running or scheduling job matches")
-            if out.mode == "json":
-                out.json([])
+            out.changed(JOB_BY_ID, [], str)
             return
-        if out.mode == "human" or not yes:
+        if out.mode is Mode.HUMAN or not yes:  # what will go, for the person who confirms
             out.info(f"{len(jobs)} job{'s' if len(jobs) > 1 else ''} to cancel:")
-            out.table(JOB_COLUMNS, [job_row(j, human=True) for j in jobs], stderr=True)
+            out.table(JOBS.columns, jobs, human=True, stderr=True)
         confirm(
             f"Cancel {len(jobs)} job{'s' if len(jobs) > 1 else ''}?",
             yes=yes,
@@ -82,35 +84,30 @@ def cancel(
         targets = [(j.owner or ns, j.id) for j in jobs]
     else:
         targets = resolve_refs(app, list(job_ids or []), namespace)
-    shown = []
-    missing = 0
-    ended = 0
-    for ns, ident in targets:
-        try:
-            job = _cancel_one(client, ns, ident, listed=selector)
-        except NotFoundError:
-            out.error(f"Job {ref_text(ns, ident)} not found")
-            missing += 1
-            continue
-        shown.append(job.raw if job else {"id": ident})
-        if job is not None and job.is_terminal and job.stage != "CANCELED":
+    ended = []
+
+    def act(ns: str, ident: str) -> tuple[str, Job | None]:
+        job = _cancel_one(client, ns, ident, listed=selector)
+        if _ended_before(job):
             # It ended on its own before the cancel: say so, never claim to have cancelled it.
-            ended += 1
+            ended.append(ident)
             message = f": {job.message}" if job.message else ""
             out.warn(
                 f"Job {ident} had already ended with stage {job.stage}{message}: not cancelled"
             )
-            continue
-        if out.mode == "human":
-            out.result(f"Job {ident} cancelled")
-        elif out.mode == "quiet":
-            out.ids([ident])
-    if out.mode == "json":
-        out.json(shown)
-    if missing:
-        raise typer.Exit(ExitCode.NOT_FOUND)
+        return ident, job
+
+    def cancelled(result: tuple[str, Job | None]) -> str | None:
+        ident, job = result
+        return None if _ended_before(job) else f"Job {ident} cancelled"
+
+    act_on_each(app, targets, act, lambda results: out.changed(JOB_BY_ID, results, cancelled))
     if ended:
         raise typer.Exit(ExitCode.FAILURE)
+
+
+def _ended_before(job: Job | None) -> TypeGuard[Job]:
+    return job is not None and job.is_terminal and job.stage != "CANCELED"
 
 
 def _cancel_one(client, ns: str, ident: str, *, listed: bool):

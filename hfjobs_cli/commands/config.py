@@ -11,6 +11,7 @@ from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.options import JsonOpt
 from hfjobs_cli.parsing import check_name, parse_duration
+from hfjobs_cli.views.config import CONFIG_COLUMNS
 
 config_app = typer.Typer(
     help="""Set defaults for --namespace, --flavor, --timeout and the endpoint.
@@ -128,14 +129,14 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
     out = app.set_output(json=json)
     settings = {"profile": _profile_setting(app)}
     settings |= {key: _in_effect(app, key) for key in KEYS}
-    if out.mode == "json":
-        out.json({k: {"value": s.value, "source": s.source} for k, s in settings.items()})
-        return
-    rows = [[key, s.value or "--", s.source] for key, s in settings.items()]
-    out.table(["KEY", "VALUE", "SOURCE"], rows)
-    saved = sorted(config.load_profiles())
-    out.hint(f"Profiles: default, local (built in){''.join(f', {n}' for n in saved)}")
-    out.hint(f"Config file: {config.config_path()}")
+
+    def show() -> None:
+        out.table(CONFIG_COLUMNS, [[key, s.value or "--", s.source] for key, s in settings.items()])
+        saved = sorted(config.load_profiles())
+        out.hint(f"Profiles: default, local (built in){''.join(f', {n}' for n in saved)}")
+        out.hint(f"Config file: {config.config_path()}")
+
+    out.report({k: {"value": s.value, "source": s.source} for k, s in settings.items()}, show)
 
 
 def _profile_setting(app) -> config.Setting:

@@ -60,6 +60,7 @@ def cost(
     from hfjobs_cli.commands._hardware import job_cost
     from hfjobs_cli.parsing import merge_name_label, parse_label, parse_since
     from hfjobs_cli.views import format_duration, format_usd
+    from hfjobs_cli.views.hardware import cost_columns
 
     app = app_context(ctx)
     out = app.set_output(json=json)
@@ -88,32 +89,32 @@ def cost(
         "runningSeconds": sum(g["runningSeconds"] for g in groups.values()),
         "costUSD": round(sum(g["costUSD"] for g in groups.values()), 6),
     }
-    if out.mode == "json":
-        out.json(
-            {
-                "namespace": ns,
-                "since": cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "by": by,
-                "groups": [{"key": k, **g, "costUSD": round(g["costUSD"], 6)} for k, g in ordered],
-                "total": total,
-                "unpriced": unpriced,
-            }
-        )
-        return
-    if not groups:
-        out.info(f"No finished jobs in {ns} since {cutoff:%Y-%m-%d %H:%M} UTC")
-        return
-    rows = [
-        [k, str(g["jobs"]), format_duration(g["runningSeconds"]), format_usd(g["costUSD"])]
-        for k, g in ordered
-    ]
-    rows.append(
-        ["TOTAL", str(total["jobs"]), format_duration(total["runningSeconds"]),
-         format_usd(total["costUSD"])]
-    )  # fmt: skip
-    out.table([heading, "JOBS", "RUNTIME", "COST"], rows)
-    if unpriced:
-        out.warn(f"{unpriced} job(s) ran on a flavor with no price; they count as $0")
+    summary = {
+        "namespace": ns,
+        "since": cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "by": by,
+        "groups": [{"key": k, **g, "costUSD": round(g["costUSD"], 6)} for k, g in ordered],
+        "total": total,
+        "unpriced": unpriced,
+    }
+
+    def show() -> None:
+        if not groups:
+            out.info(f"No finished jobs in {ns} since {cutoff:%Y-%m-%d %H:%M} UTC")
+            return
+        rows = [
+            [k, str(g["jobs"]), format_duration(g["runningSeconds"]), format_usd(g["costUSD"])]
+            for k, g in ordered
+        ]
+        rows.append(
+            ["TOTAL", str(total["jobs"]), format_duration(total["runningSeconds"]),
+             format_usd(total["costUSD"])]
+        )  # fmt: skip
+        out.table(cost_columns(heading), rows)
+        if unpriced:
+            out.warn(f"{unpriced} job(s) ran on a flavor with no price; they count as $0")
+
+    out.report(summary, show)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,20 +10,7 @@ from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands._hardware import hardware_list, unit_price_per_minute
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.options import JsonOpt, NoTruncOpt
-from hfjobs_cli.views import format_usd
-
-COLUMNS = ("NAME", "PRETTY NAME", "CPU", "RAM", "ACCELERATOR", "STORAGE", "$/HOUR", "$/MINUTE")
-
-
-def accelerator_text(item: dict) -> str:
-    acc = item.get("accelerator")
-    if not isinstance(acc, dict):
-        return "--"
-    return f"{acc.get('quantity', '?')}x {acc.get('model', '?')} ({acc.get('vram', '?')})"
-
-
-def _price(amount: float | None) -> str:
-    return "free" if amount == 0 else format_usd(amount)
+from hfjobs_cli.views.hardware import HARDWARE
 
 
 def hardware(
@@ -74,26 +61,7 @@ def hardware(
         if limit is not None and (per_minute is None or per_minute * 60 > limit + 1e-9):
             continue
         selected.append((item, per_minute))
-    if out.mode == "json":
-        out.json([item for item, _ in selected])
-        return
-    rows = [
-        [
-            str(item.get("name")),
-            str(item.get("prettyName", "--")),
-            str(item.get("cpu", "--")),
-            str(item.get("ram", "--")),
-            accelerator_text(item),
-            str(item.get("ephemeralStorage") or "--"),
-            _price(per_minute * 60 if per_minute is not None else None),
-            _price(per_minute),
-        ]
-        for item, per_minute in selected
-    ]
-    if not rows:
-        out.info("No flavor matches")
-        return
-    out.table(COLUMNS, rows)
+    out.records(HARDWARE, selected, empty="No flavor matches")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,11 +7,11 @@ from typing import Annotated
 import typer
 
 from hfjobs_cli.api.errors import NotFoundError
-from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
+from hfjobs_cli.commands._common import act_on_each, app_context, ref_text, resolve_refs
 from hfjobs_cli.commands._hardware import job_cost
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.options import JobIdsArg, JsonOpt, NamespaceOpt, TokenOpt
-from hfjobs_cli.views import format_usd, job_fields
+from hfjobs_cli.views.jobs import job_detail
 
 
 def inspect(
@@ -58,25 +58,16 @@ def inspect(
             header += "# secrets are names: their values come from your environment at `run -f`\n"
         out.line(header + jobfile.dumps(jobfile.from_job(job.raw)).rstrip("\n"))
         return
-    found = []
-    missing = 0
-    for ns, ident in resolve_refs(app, job_ids, namespace):
-        try:
-            job = client.get_job(ns, ident)
-        except NotFoundError:
-            out.error(f"Job {ref_text(ns, ident)} not found")
-            missing += 1
-            continue
-        found.append(job)
-        if out.mode != "json":
-            fields = job_fields(job, url=client.job_url(job) if job.owner else "--")
-            cost = job_cost(client, job.spec.flavor, job.running_seconds())
-            fields.insert(6, ("Cost so far", format_usd(cost) if cost is not None else "--"))
-            out.fields(f"Job {job.id}", fields)
-    if out.mode == "json":
-        out.json([job.raw for job in found])
-    if missing:
-        raise typer.Exit(ExitCode.NOT_FOUND)
+    view = job_detail(
+        url=lambda job: client.job_url(job) if job.owner else "--",
+        cost=lambda job: job_cost(client, job.spec.flavor, job.running_seconds()),
+    )
+    act_on_each(
+        app,
+        resolve_refs(app, job_ids, namespace),
+        client.get_job,
+        lambda jobs: out.details(view, jobs),
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from hfjobs_cli.options import (
     OptionalJobIdsArg,
     TokenOpt,
 )
+from hfjobs_cli.output import Mode
 
 MAX_JOBS = 100  # jobs followed at once
 
@@ -164,7 +165,7 @@ def logs(
             code, finals = follow_many(
                 app, client, targets, tail=tail, keep=keep, timestamps=timestamps, prefix_format=fmt
             )
-        if out.mode == "human":
+        if out.mode is Mode.HUMAN:
             summary(app, targets, finals)
         report_to_ci(app, client, list(finals.values()), namespace=targets[0].namespace)
         if code:
@@ -222,7 +223,7 @@ def _one(app, client, target, follow, tail, timestamps, keep) -> None:
             app, client, ns, ident, tail=tail, timestamps=timestamps, wait_scheduling=False,
             keep=keep,
         )  # fmt: skip
-        if out.mode == "human":
+        if out.mode is Mode.HUMAN:
             code = report_final(app, job, ref=ref_text(ns, ident))
         else:
             from hfjobs_cli.commands._ci import report_to_ci
@@ -252,7 +253,7 @@ def _snapshots(app, client, targets, tail, timestamps, keep, fmt) -> None:
     from hfjobs_cli.commands._multilog import prefixes, print_lines, stdout_colour
 
     out = app.output
-    tags = prefixes(targets, fmt or "", colour=stdout_colour(out) and out.mode != "json")
+    tags = prefixes(targets, fmt or "", colour=stdout_colour(out) and out.mode is not Mode.JSON)
     try:
         for target, tag in zip(targets, tags, strict=True):
             for batch in snapshot(client, target.namespace, target.job_id, tail=tail):

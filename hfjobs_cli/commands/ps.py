@@ -21,9 +21,9 @@ from hfjobs_cli.options import (
     QuietOpt,
     TokenOpt,
 )
-from hfjobs_cli.output import STAGE_STYLES
+from hfjobs_cli.output import Mode
 from hfjobs_cli.parsing import merge_name_label, parse_label
-from hfjobs_cli.views import JOB_COLUMNS, format_usd, job_row
+from hfjobs_cli.views.jobs import JOBS, jobs_wide
 
 MAX_LIMIT = 1_000_000  # more jobs than any namespace lists; `--limit 0` means all
 
@@ -129,7 +129,7 @@ def ps(
         raise UsageError(f"Invalid --interval {interval}: use 1 to 3600 seconds")
     if not all_ and not stages:
         stages = list(ACTIVE_STAGES)
-    if watch and (out.mode != "human" or not out.interactive):
+    if watch and (out.mode is not Mode.HUMAN or not out.interactive):
         raise UsageError(
             "--watch needs a terminal", hint=f"In scripts, use `{command('wait')} ID...` or --json"
         )
@@ -158,46 +158,46 @@ def ps(
         shown = jobs[:limit] if limit else jobs
         return SORTS[sort](shown), bool(limit) and len(jobs) > limit
 
+    view = (
+        jobs_wide(lambda j: job_cost(client, j.spec.flavor, j.running_seconds())) if wide else JOBS
+    )
     if watch:
-        _watch(out, fetch, lambda jobs: _rows(client, jobs, wide=wide, human=True), wide, interval)
+        _watch(out, fetch, view, interval)
         return
-    if out.mode == "json" and (sort != "created" or cutoff is not None):
+    if out.mode is Mode.JSON and sort == "created" and cutoff is None:
+        # The API's objects, a page at a time: memory stays at one page, however many jobs.
+        pages = client.list_job_pages(ns, stages=stages, labels=labels)
+        truncated = _json_pages(out, pages, limit)
+    else:
         jobs, truncated = fetch()
-        out.json([job.raw for job in jobs])
-        if truncated:
-            out.hint(f"Showing the {limit} newest; use --limit 0 to see all")
-        return
-    if out.mode == "json":  # the API's objects, a page at a time: memory stays at one page
-        cut = []
-
-        def pages():
-            shown = 0
-            for page in client.list_job_pages(ns, stages=stages, labels=labels):
-                if limit and shown + len(page) > limit:
-                    cut.append(True)
-                    yield page[: limit - shown]
-                    return
-                shown += len(page)
-                yield page
-
-        out.json_pages(pages())
-        if cut:
-            out.hint(f"Showing the {limit} newest; use --limit 0 to see all")
-        return
-    jobs, truncated = fetch()
-    if out.mode == "quiet":
-        out.ids(job.id for job in jobs)
-    elif not jobs:
         what = "running or scheduling jobs" if not all_ and not status else "jobs"
         filters = ", ".join(f"{k}={v}" for k, v in labels.items())
-        out.info(f"No {what} in {ns}" + (f" matching {filters}" if filters else ""))
-        if not all_ and not status:
-            out.hint("Use -a to include finished jobs")
-    else:
-        rows = _rows(client, jobs, wide=wide, human=out.stdout_is_terminal)
-        out.table(_columns(wide), rows, styles={5: [STAGE_STYLES.get(job.stage) for job in jobs]})
+        out.records(
+            view,
+            jobs,
+            empty=f"No {what} in {ns}" + (f" matching {filters}" if filters else ""),
+            empty_hint="Use -a to include finished jobs" if not all_ and not status else "",
+        )
     if truncated:
         out.hint(f"Showing the {limit} newest; use --limit 0 to see all")
+
+
+def _json_pages(out, pages, limit: int) -> bool:
+    """The jobs of `pages` as one JSON array, at most `limit` (0: all); whether it cut some."""
+    cut = []
+
+    def kept():
+        shown = 0
+        for page in pages:
+            if limit and shown + len(page) > limit:
+                cut.append(True)
+                yield page[: limit - shown]
+                return
+            shown += len(page)
+            yield page
+
+    out.json_pages(kept())
+    return bool(cut)
 
 
 def _by_duration(jobs: list) -> list:
@@ -213,22 +213,7 @@ STAGE_ORDER = ("RUNNING", "SCHEDULING", "ERROR", "CANCELED", "DELETED", "COMPLET
 SORTS = {"created": list, "duration": _by_duration, "stage": _by_stage}
 
 
-def _columns(wide: bool) -> tuple[str, ...]:
-    return (*JOB_COLUMNS, "FLAVOR", "COST") if wide else JOB_COLUMNS
-
-
-def _rows(client, jobs, *, wide: bool, human: bool) -> list[list[str]]:
-    rows = []
-    for job in jobs:
-        row = job_row(job, human=human)
-        if wide:
-            cost = job_cost(client, job.spec.flavor, job.running_seconds())
-            row += [job.spec.flavor or "--", format_usd(cost)]
-        rows.append(row)
-    return rows
-
-
-def _watch(out, fetch, rows_of, wide: bool, interval: float) -> None:
+def _watch(out, fetch, view, interval: float) -> None:
     """Redraw the table on stderr's terminal until Ctrl-C (exit 130)."""
     import time
 
@@ -236,12 +221,7 @@ def _watch(out, fetch, rows_of, wide: bool, interval: float) -> None:
         with out.live() as live:
             while True:
                 jobs, _ = fetch()
-                table = out.render_table(
-                    _columns(wide),
-                    rows_of(jobs),
-                    styles={5: [STAGE_STYLES.get(j.stage) for j in jobs]},
-                )
-                live.update(table, refresh=True)
+                live.update(out.render_records(view.columns, jobs), refresh=True)
                 time.sleep(interval)
     except KeyboardInterrupt:
         raise Interrupted() from None

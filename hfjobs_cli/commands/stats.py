@@ -18,18 +18,18 @@ from hfjobs_cli.hints import command
 from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, OptionalJobIdsArg, TokenOpt
 from hfjobs_cli.output import Output
-from hfjobs_cli.views import (
+from hfjobs_cli.views.stats import (
+    HISTORY,
     STATS_COLUMNS,
+    TREND_COLUMNS,
     metric_gpus,
     metric_series,
     metrics_rows,
     waiting_rows,
 )
 
-HISTORY = 12  # samples per sparkline: the last dozen seconds
 WORKERS = 8  # parallel snapshot reads, below the connection pool's size
 MIN_REDRAW = 0.1  # seconds between redraws: at most ten a second
-TREND_COLUMNS = ("JOB ID", f"CPU % (last {HISTORY}s)", "MEM %", "GPU UTIL %")
 
 
 def _sleep(seconds: float) -> None:
@@ -100,11 +100,8 @@ def stats(
         ns = app.namespace(namespace)
         tracks = [Track(ns, job.id, False) for job in client.list_jobs(ns, stages=["RUNNING"])]
         if not tracks:
-            if out.mode == "json":
-                out.json([])
-            else:
-                out.info(f"No running jobs in {ns}")
-                out.hint(f"Use `{command('ps', '-a', namespace=namespace)}` to see finished jobs")
+            out.report([], lambda: out.info(f"No running jobs in {ns}"))
+            out.tip(f"Use `{command('ps', '-a', namespace=namespace)}` to see finished jobs")
             return
     if follow:
         _follow(app, tracks)
@@ -162,22 +159,24 @@ def _snapshot(app: Invocation, tracks: list[Track]) -> None:
     for track in not_running:
         track.ended = _why_not_running(app, track)
     with_data = [t for t in tracks if t.sample is not None]
-    if out.mode == "json":
-        out.json([{"job_id": t.job_id, **(t.sample or {})} for t in with_data])
-    elif with_data:
-        repeat = not out.stdout_is_terminal
-        rows = [
-            row
-            for t in with_data
-            for row in metrics_rows(t.job_id, t.sample or {}, repeat_id=repeat)
-        ]
-        out.table(STATS_COLUMNS, rows)
+
+    def show() -> None:
+        if with_data:
+            repeat = not out.stdout_is_terminal  # a pipe's rows each name their job
+            rows = [
+                row
+                for t in with_data
+                for row in metrics_rows(t.job_id, t.sample or {}, repeat_id=repeat)
+            ]
+            out.table(STATS_COLUMNS, rows)
+
+    out.report([{"job_id": t.job_id, **(t.sample or {})} for t in with_data], show)
     for track in tracks:
         if track.sample is None:
             _report_ended(out, track)
-    if with_data and out.mode == "human":
+    if with_data:
         refs = [ref_text(t.namespace, t.job_id) for t in with_data]
-        out.hint(f"Follow live: {command('stats', '-f', *refs)}")
+        out.tip(f"Follow live: {command('stats', '-f', *refs)}")
 
 
 def measured_sample(client: Any, namespace: str, job_id: str) -> dict[str, Any] | None:
@@ -274,7 +273,7 @@ def _follow(app: Invocation, tracks: list[Track]) -> None:
                         table.update(
                             STATS_COLUMNS,
                             rows,
-                            styles=styles,
+                            row_styles=styles,
                             note=_note(tracks, done),
                             extra=[trend],
                         )
@@ -310,7 +309,7 @@ def _print_new_rows(out: Output, tracks: list[Track], printed: dict[str, int]) -
             out.table_line(row)
 
 
-def _live_rows(tracks: list[Track]) -> tuple[list[list[str]], dict]:
+def _live_rows(tracks: list[Track]) -> tuple[list[list[str]], list[str | None]]:
     """The rows and their styles: the last numbers of a job that ended are dimmed (the note
     below the table says it ended)."""
     rows: list[list[str]] = []
@@ -322,7 +321,7 @@ def _live_rows(tracks: list[Track]) -> tuple[list[list[str]], dict]:
             job_rows = metrics_rows(track.job_id, track.sample)
         rows += job_rows
         dimmed += ["dim" if track.ended is not None else None] * len(job_rows)
-    return rows, {column: dimmed for column in range(len(STATS_COLUMNS))}
+    return rows, dimmed
 
 
 def _trend_rows(out: Output, tracks: list[Track]) -> list[list[str]]:

@@ -27,9 +27,10 @@ from hfjobs_cli.options import (
     OptionalJobIdsArg,
     TokenOpt,
 )
-from hfjobs_cli.output import STAGE_STYLES
+from hfjobs_cli.output import Mode
 from hfjobs_cli.parsing import merge_name_label, parse_duration, parse_label
-from hfjobs_cli.views import WAIT_COLUMNS, format_duration, wait_row
+from hfjobs_cli.views import format_duration
+from hfjobs_cli.views.jobs import WAIT_COLUMNS, WAITED, WAITING_COLUMNS
 
 MIN_INTERVAL = 0.5  # seconds: faster polling only loads the API
 
@@ -107,8 +108,7 @@ def wait(
         jobs = {(ns, j.id): j for j in client.list_jobs(ns, labels=labels)}
         if not jobs:
             filters = ", ".join(f"{k}={v}" for k, v in labels.items())
-            if out.mode == "json":
-                out.json([])
+            out.empty()
             raise CliError(
                 f"No job in {ns} matches {filters}: nothing to wait for",
                 hint="Check the label and the namespace: "
@@ -158,13 +158,14 @@ def _wait(
 ) -> int:
     out = app.output
     client = app.client()
-    stream_rows = out.mode == "human" and not out.stdout_is_terminal
+    # Off a terminal, a person's table grows as jobs finish (a CI log shows each one).
+    stream_rows = out.mode is Mode.HUMAN and not out.stdout_is_terminal
     finished: set[tuple[str, str]] = set()
     timed_out = False
     try:
         if stream_rows:
             out.table_line(WAIT_COLUMNS)
-        with out.live_table(transient=True) if out.mode != "quiet" else _quiet() as live:
+        with out.live_table(transient=True) as live:
             first = True
             while True:
                 for key, job in jobs.items():
@@ -175,13 +176,12 @@ def _wait(
                     if job.is_terminal:
                         finished.add(key)
                         if stream_rows:
-                            out.table_line(wait_row(job))
+                            out.table_line(WAITED.row(job, human=False))
                 first = False
                 elapsed = _clock() - start
                 live.update(
-                    ("ID", "NAME", "STAGE", "MESSAGE"),
-                    [[j.id, j.name or "--", j.stage, j.message or ""] for j in jobs.values()],
-                    styles={2: [STAGE_STYLES.get(j.stage) for j in jobs.values()]},
+                    WAITING_COLUMNS,
+                    jobs.values(),
                     note=_note(len(finished), len(jobs), elapsed, limit),
                 )
                 if len(finished) == len(jobs):
@@ -235,17 +235,13 @@ def _report(app: Invocation, jobs: list[Job], *, timed_out: bool, limit: float |
         app.ci.annotate(
             "error", "Timed out waiting", f"hfjobs wait gave up after {format_duration(limit)}"
         )
-    if out.mode == "json":
-        out.json([job.raw for job in jobs])
-    elif out.mode == "human" and out.stdout_is_terminal:
-        out.table(
-            WAIT_COLUMNS,
-            [wait_row(job) for job in jobs],
-            styles={1: [STAGE_STYLES.get(job.stage) for job in jobs]},
-        )
+    if out.mode is Mode.JSON:
+        out.records(WAITED, jobs)
+    elif out.mode is Mode.HUMAN and out.stdout_is_terminal:  # in a pipe, the rows grew already
+        out.table(WAIT_COLUMNS, jobs)
     if timed_out:
         running = [job for job in jobs if not job.is_terminal]
-        if out.mode != "quiet":
+        if out.mode is not Mode.QUIET:
             listed = ", ".join(f"{job.id} ({job.stage})" for job in running)
             out.error(
                 f"Timed out after {format_duration(limit)}: {len(running)} of {len(jobs)} "
@@ -256,7 +252,7 @@ def _report(app: Invocation, jobs: list[Job], *, timed_out: bool, limit: float |
             )
         return ExitCode.WAIT_TIMEOUT
     failed = [job for job in jobs if job.stage != "COMPLETED"]
-    if out.mode != "quiet":
+    if out.mode is not Mode.QUIET:
         if not failed:
             what = f"Job {jobs[0].id}" if len(jobs) == 1 else f"All {len(jobs)} jobs"
             out.info(f"{what} completed")
@@ -267,19 +263,6 @@ def _report(app: Invocation, jobs: list[Job], *, timed_out: bool, limit: float |
             )
             out.error(f"{len(failed)} of {len(jobs)} jobs did not complete: {listed}")
     return worst_exit_code([stage_exit_code(job.stage) for job in jobs])
-
-
-class _quiet:
-    """No live table with -q: nothing at all is printed."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, *args, **kwargs) -> None:
-        pass
 
 
 def register(app: typer.Typer) -> None:

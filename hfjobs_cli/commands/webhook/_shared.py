@@ -1,4 +1,5 @@
-"""What the webhook commands share: options, parsers (before anything is sent) and formatting."""
+"""What the webhook commands share: options and parsers (before anything is sent); what they
+show is in `hfjobs_cli.views.webhooks`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
-from hfjobs_cli.views import iso, spec_fields
+from hfjobs_cli.views.webhooks import (  # noqa: F401  (until the commands import them there)
+    COLUMNS,
+    WEBHOOKS,
+    domains_text,
+    watched_text,
+    webhook_fields,
+    webhook_row,
+)
 
 if TYPE_CHECKING:
     from hfjobs_cli.output import Output
@@ -39,7 +47,6 @@ WebhookIdsArg = Annotated[
     ),
 ]
 
-COLUMNS = ("ID", "TARGET", "WATCHED", "DOMAINS", "ENABLED")
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 _WATCH_NAME = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$")
 _URL = re.compile(r"^https?://[^\s/]+\S*$")
@@ -124,56 +131,12 @@ def webhook_errors(ident: str) -> Iterator[None]:
         ) from None
 
 
-# -- presentation ----------------------------------------------------------------------
-def target_text(hook: api.Webhook) -> str:
-    """`job <source id>` for a job webhook, else its URL."""
-    if hook.url:
-        return hook.url
-    if hook.job_source_id:
-        return f"job {hook.job_source_id}"
-    if hook.job is not None:
-        return f"job ({hook.job.image or 'unknown image'})"
-    return "--"
-
-
-def watched_text(hook: api.Webhook) -> str:
-    return ", ".join(str(item) for item in hook.watched) or "--"
-
-
-def domains_text(hook: api.Webhook) -> str:
-    return ", ".join(hook.domains) or "--"
-
-
-def webhook_row(hook: api.Webhook) -> list[str]:
-    enabled = "yes" if hook.enabled else "no"
-    return [hook.id, target_text(hook), watched_text(hook), domains_text(hook), enabled]
-
-
-def webhook_fields(hook: api.Webhook) -> list[tuple[str, str]]:
-    """The inspect panel: secret names only, the signing secret as `***`."""
-    fields = [
-        ("Status", "enabled" if hook.enabled else "disabled"),
-        ("Target", target_text(hook)),
-        ("Watching", watched_text(hook)),
-        ("Domains", domains_text(hook)),
-        ("Webhook secret", "***" if hook.has_secret else "--"),
-    ]
-    if hook.job is not None:
-        fields += spec_fields(hook.job)
-    if hook.created_at:
-        fields.append(("Created", iso(hook.created_at)))
-    if hook.updated_at:
-        fields.append(("Updated", iso(hook.updated_at)))
-    return fields
-
-
 def show_changed(out: Output, hook: api.Webhook, verb: str, *, summary: bool = False) -> None:
     """`✓ Webhook <id> <verb>` (and what it watches), the id with -q, the object with --json."""
-    if out.mode == "json":
-        out.json(api.masked(hook.raw))
-    elif out.mode == "quiet":
-        out.ids([hook.id])
-    else:
-        out.result(f"Webhook {hook.id} {verb}")
-        if summary:
-            out.line(f"Watching {watched_text(hook)} ({domains_text(hook)} events)")
+
+    def watching(hook: api.Webhook) -> None:
+        out.line(f"Watching {watched_text(hook)} ({domains_text(hook)} events)")
+
+    out.change(
+        WEBHOOKS, hook, lambda hook: f"Webhook {hook.id} {verb}", then=watching if summary else None
+    )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from hfjobs_cli import __version__, config
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
-from hfjobs_cli.output import Output
+from hfjobs_cli.output import Mode, Output
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
@@ -140,7 +140,7 @@ class Invocation:
     ) -> Output:
         if json and quiet:
             raise UsageError("Use either --json or -q/--quiet, not both")
-        self.output.mode = "json" if json else "quiet" if quiet else "human"
+        self.output.mode = Mode.JSON if json else Mode.QUIET if quiet else Mode.HUMAN
         self.output.no_trunc = no_trunc
         return self.output
 

@@ -12,6 +12,7 @@ from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.parsing import parse_job_ref
 
 T = TypeVar("T")
+N = TypeVar("N", str, None)  # a namespace, or None where there is none (webhooks)
 
 
 def app_context(ctx: typer.Context) -> Invocation:
@@ -106,9 +107,9 @@ def confirm(
 
 
 def act_on_each(
-    app: AppContext,
-    refs: Iterable[tuple[str | None, str]],
-    act: Callable[[str | None, str], T],
+    app: Invocation,
+    refs: Iterable[tuple[N, str]],
+    act: Callable[[N, str], T],
     show: Callable[[Iterator[T]], Any],
     *,
     what: str = "Job",

@@ -39,14 +39,15 @@ def doctor(
     app = app_context(ctx)
     out = app.set_output(json=json)
     report, code = diagnose(app, namespace, token)
-    if out.mode == "json":
-        out.json(report)
-    else:
+
+    def show() -> None:
         out.fields(f"hfjobs {__version__}", _rows(report))
         if code == ExitCode.AUTH:
             out.hint(f"Run `{command('login')}`, or set HF_TOKEN to a token with write access")
         elif code == ExitCode.UNREACHABLE:
             out.hint("Check your network and HF_ENDPOINT")
+
+    out.report(report, show)
     if code:
         raise typer.Exit(code)
 

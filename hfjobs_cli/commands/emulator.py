@@ -203,16 +203,16 @@ def start(
         raise UsageError(str(exc)) from None
     except RuntimeError as exc:  # e.g. --port taken
         raise CliError(f"Cannot start the emulator: {exc}") from None
-    if out.mode == "json":
-        out.json(_info_json(info))
-    elif info.already_running:
-        out.info(f"The emulator is already running at {info.url} (pid {info.pid})")
-        if port is not None and not info.url.endswith(f":{port}"):
-            out.warn(
-                f"It keeps its address: stop it first to move it to port {port} "
-                f"({command('emulator', 'stop')})"
-            )
-    else:
+
+    def show() -> None:
+        if info.already_running:
+            out.info(f"The emulator is already running at {info.url} (pid {info.pid})")
+            if port is not None and not info.url.endswith(f":{port}"):
+                out.warn(
+                    f"It keeps its address: stop it first to move it to port {port} "
+                    f"({command('emulator', 'stop')})"
+                )
+            return
         if info.moved_from is not None:
             out.warn(
                 f"Port {info.moved_from} is in use: the emulator listens on {info.url} instead, "
@@ -220,6 +220,8 @@ def start(
             )
         out.result(f"Emulator started at {info.url} (pid {info.pid}, {info.runtime} runtime)")
         out.hint('Point any client at it: eval "$(hfjobs emulator env)"')
+
+    out.report(_info_json(info), show)
 
 
 @emulator_app.command("stop")
@@ -252,12 +254,12 @@ def status(ctx: typer.Context, data_dir: DataDirOpt = None, json: JsonOpt = Fals
     control = _control()
     out = app_context(ctx).set_output(json=json)
     info = control.status(data_dir)
-    if out.mode == "json":
-        out.json(_info_json(info) if info else {"running": False, "url": None, "pid": None})
-    elif info is None:
-        out.info("The emulator is not running")
-        out.hint("Start it with `hfjobs emulator start`, or use `hfjobs --local ...`")
-    else:
+
+    def show() -> None:
+        if info is None:
+            out.info("The emulator is not running")
+            out.hint("Start it with `hfjobs emulator start`, or use `hfjobs --local ...`")
+            return
         out.fields(
             "Emulator",
             [
@@ -269,6 +271,8 @@ def status(ctx: typer.Context, data_dir: DataDirOpt = None, json: JsonOpt = Fals
                 ("Data", str(info.data_dir)),
             ],
         )
+
+    out.report(_info_json(info) if info else {"running": False, "url": None, "pid": None}, show)
     if info is None:
         raise typer.Exit(ExitCode.FAILURE)
 

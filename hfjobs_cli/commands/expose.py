@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +10,10 @@ from hfjobs_cli.commands._common import app_context, resolve_refs
 from hfjobs_cli.commands._spec import expose_body
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.options import JobIdArg, JsonOpt, NamespaceOpt, TokenOpt
+from hfjobs_cli.views.jobs import JOBS
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.models import Job
 
 
 def expose(
@@ -52,12 +56,13 @@ def expose(
     client = app.client(token)
     [(ns, ident)] = resolve_refs(app, [job_id], namespace)
     job = client.set_job_expose(ns, ident, body)
-    if out.mode == "json":
-        out.json(job.raw)
-        return
-    out.result(f"Ports of job {ident}: {', '.join(map(str, body['ports'])) or 'none'}")
-    for url in job.expose_urls:
-        out.line(url)
+
+    def urls(job: Job) -> None:
+        for url in job.expose_urls:
+            out.line(url)
+
+    opened = ", ".join(map(str, body["ports"])) or "none"
+    out.change(JOBS, job, lambda _job: f"Ports of job {ident}: {opened}", then=urls)
 
 
 def register(app: typer.Typer) -> None:

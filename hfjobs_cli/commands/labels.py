@@ -66,13 +66,15 @@ def labels(
             current = client.get_job(ns, ident).spec.labels
             new = {**current, "name": new["name"]}
         job = client.set_job_labels(ns, ident, {} if clear else new)
-        if out.mode == "human":
+    changed = clear or bool(label) or name is not None
+
+    def show() -> None:
+        if changed:
             out.result(f"Labels of job {ident} updated")
-    if out.mode == "json":
-        out.json(job.raw)
-    elif out.mode == "human":
         shown = {k: v for k, v in job.spec.labels.items() if k != REQUEST_ID_LABEL}
         out.line(labels_text(shown) if shown else "(no labels)")
+
+    out.report(job.raw, show)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,28 +21,22 @@ def whoami(ctx: typer.Context, token: TokenOpt = None, json: JsonOpt = False) ->
     out = app.set_output(json=json)
     client = app.client(token)
     user = client.whoami()
-    if out.mode == "json":
-        out.json(
-            {
-                "name": user.name,
-                "type": user.type,
-                "orgs": user.orgs,
-                "tokenSource": client.token_source,
-                "endpoint": client.endpoint,
-                "profile": app.profile_name,
-            }
-        )
-        return
-    out.fields(
-        user.name,
-        [
-            ("User", user.name),
-            ("Orgs", ", ".join(user.orgs) or "--"),
-            ("Token from", client.token_source),
-            ("Endpoint", client.endpoint),
-            ("Profile", app.profile_name),
-        ],
-    )
+    identity = {
+        "name": user.name,
+        "type": user.type,
+        "orgs": user.orgs,
+        "tokenSource": client.token_source,
+        "endpoint": client.endpoint,
+        "profile": app.profile_name,
+    }
+    fields = [
+        ("User", user.name),
+        ("Orgs", ", ".join(user.orgs) or "--"),
+        ("Token from", client.token_source),
+        ("Endpoint", client.endpoint),
+        ("Profile", app.profile_name),
+    ]
+    out.report(identity, lambda: out.fields(user.name, fields))
 
 
 def register(app: typer.Typer) -> None:

@@ -48,7 +48,6 @@ HARDWARE = View(
     ident=lambda flavor: str(flavor[0].get("name")),
     data=lambda flavor: flavor[0],
 )
-COLUMNS = HARDWARE.columns
 
 
 def cost_columns(heading: str) -> tuple[Column, ...]:

@@ -55,7 +55,6 @@ JOBS = View(
         DURATION,
     )
 )
-JOB_COLUMNS = JOBS.columns
 
 
 def jobs_wide(cost: Callable[[Job], float | None]) -> View:
@@ -64,10 +63,6 @@ def jobs_wide(cost: Callable[[Job], float | None]) -> View:
         Column("FLAVOR", lambda job: job.spec.flavor or "--", priority=4),
         Column("COST", lambda job: format_usd(cost(job)), priority=4),
     )
-
-
-def job_row(job: Job, *, human: bool) -> list[str]:
-    return JOBS.row(job, human=human)
 
 
 # -- one job in full (`inspect`) ---------------------------------------------------------------
@@ -166,8 +161,12 @@ def swept(keys: list[str]) -> View:
         columns=(
             Column("ID", lambda started: started[0].id),
             Column("NAME", lambda started: started[0].name or "--", priority=2, flexible=True),
-            *(Column(key.upper(), lambda started, key=key: started[1][key]) for key in keys),
+            *(Column(key.upper(), _parameter(key)) for key in keys),
         ),
         ident=lambda started: started[0].id,
         data=lambda started: started[0].raw,
     )
+
+
+def _parameter(key: str) -> Callable[[tuple[Job, dict[str, str]]], str]:
+    return lambda started: started[1][key]

@@ -102,11 +102,14 @@ def schedule_fields(
     return fields + spec_fields(sj.spec)
 
 
-def scheduled_detail(last_job: Callable[[ScheduledJob], Job | None]) -> View:
-    """`schedule inspect`: each scheduled job's fields, with its last run (`last_job`)."""
+def scheduled_detail(last_job: Callable[[str, ScheduledJob], Job | None]) -> View:
+    """`schedule inspect`: records (namespace, scheduled job) with their last run (`last_job`,
+    fetched for the fields only)."""
     return View(
-        title=lambda sj: f"Scheduled job {sj.id}",
-        fields=lambda sj: schedule_fields(sj, last_job(sj)),
+        ident=lambda found: found[1].id,
+        data=lambda found: found[1].raw,
+        title=lambda found: f"Scheduled job {found[1].id}",
+        fields=lambda found: schedule_fields(found[1], last_job(*found)),
     )
 
 
@@ -117,6 +120,9 @@ def _ref_data(result: tuple[str, ScheduledJob | None, dict[str, Any]]) -> Any:
     ident, sj, stand_in = result
     return sj.raw if sj is not None else {"id": ident, **stand_in}
 
+
+# A scheduled job as the server answered a change.
+SCHEDULED = View()
 
 # A scheduled job acted on by its id: (the id given, the scheduled job the server answered
 # with if any, the fields that stand for it in the JSON when the server answered nothing).

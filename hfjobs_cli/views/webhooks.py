@@ -75,11 +75,6 @@ WEBHOOKS = View(
     title=lambda hook: f"Webhook {hook.id}",
     fields=webhook_fields,
 )
-COLUMNS = WEBHOOKS.columns
 
 # A webhook acted on by its id alone (`webhook delete`: the server answers nothing).
 WEBHOOK_ID = View(ident=lambda ident: ident, data=lambda ident: {"id": ident})
-
-
-def webhook_row(hook: Webhook) -> list[str]:
-    return WEBHOOKS.row(hook)

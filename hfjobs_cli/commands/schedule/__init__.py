@@ -1,7 +1,7 @@
 """`hfjobs schedule ...`: jobs on a cron schedule.
 
 One module per verb, named after it (`hfjobs schedule ls` is in ls.py); `_shared` holds the
-arguments and the formatting they share.
+arguments they share; what they show is in `hfjobs_cli/views/scheduled.py`.
 """
 
 from __future__ import annotations

@@ -7,15 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hfjobs_cli import completion
-from hfjobs_cli.views.scheduled import (  # noqa: F401  (until the commands import them there)
-    HISTORY_COLUMNS,
-    history_row,
-    local_text,
-    next_run,
-    schedule_fields,
-    schedule_text,
-    when_text,
-)
 
 if TYPE_CHECKING:
     from hfjobs_cli.invocation import Invocation

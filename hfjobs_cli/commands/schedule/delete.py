@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
-from hfjobs_cli.api.errors import NotFoundError
-from hfjobs_cli.commands._common import app_context, confirm, ref_text, resolve_refs
+from hfjobs_cli.commands._common import act_on_each, app_context, confirm, resolve_refs
 from hfjobs_cli.commands.schedule._shared import WHAT, ScheduleIdsArg, scheduled_api
-from hfjobs_cli.errors import ExitCode
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt, YesOpt
 from hfjobs_cli.parsing import parse_job_ref
+from hfjobs_cli.views.scheduled import SCHEDULED_BY_ID
 
 
 def _confirm_delete(ids: list[str]) -> None:
@@ -50,24 +47,20 @@ def delete(
     if not yes:
         _confirm_delete(ids)
     api = scheduled_api(app, token)
-    deleted: list[dict[str, Any]] = []
-    missing = 0
-    for ns, ident in resolve_refs(app, ids, namespace, what=WHAT):
-        try:
-            api.delete(ns, ident)
-        except NotFoundError:
-            out.error(f"Scheduled job {ref_text(ns, ident)} not found")
-            missing += 1
-            continue
-        deleted.append({"id": ident, "deleted": True})
-        if out.mode == "human":
-            out.result(f"Scheduled job {ident} deleted")
-        elif out.mode == "quiet":
-            out.ids([ident])
-    if out.mode == "json":
-        out.json(deleted)
-    if missing:
-        raise typer.Exit(ExitCode.NOT_FOUND)
+
+    def act(ns: str, ident: str):
+        api.delete(ns, ident)
+        return ident, None, {"deleted": True}
+
+    act_on_each(
+        app,
+        resolve_refs(app, ids, namespace, what=WHAT),
+        act,
+        lambda results: out.changed(
+            SCHEDULED_BY_ID, results, lambda result: f"Scheduled job {result[0]} deleted"
+        ),
+        what="Scheduled job",
+    )
 
 
 def register(app: typer.Typer) -> None:

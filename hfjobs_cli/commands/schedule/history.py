@@ -8,15 +8,10 @@ from typing import Annotated
 import typer
 
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
-from hfjobs_cli.commands.schedule._shared import (
-    HISTORY_COLUMNS,
-    WHAT,
-    ScheduleIdArg,
-    history_row,
-    scheduled_api,
-)
+from hfjobs_cli.commands.schedule._shared import WHAT, ScheduleIdArg, scheduled_api
 from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.views.scheduled import HISTORY
 
 
 def history(
@@ -62,22 +57,12 @@ def history(
     runs.sort(key=lambda job: job.created_at or oldest, reverse=True)
     if not runs:
         api.get(ns, ident)  # an unknown id is a 404 (exit 5), not an empty history
-    if out.mode == "json":
-        out.json([job.raw for job in runs])
-    elif out.mode == "quiet":
-        out.ids(job.id for job in runs)
-    elif not runs:
-        out.info(f"Scheduled job {ident} has not started any job yet")
-        out.hint(f"Run it now: {command('schedule', 'trigger', ref_text(ns, ident))}")
-    else:
-        from hfjobs_cli.output import STAGE_STYLES
-
-        human = out.stdout_is_terminal
-        out.table(
-            HISTORY_COLUMNS,
-            [history_row(job, human=human) for job in runs],
-            styles={1: [STAGE_STYLES.get(job.stage) for job in runs]},
-        )
+    out.records(
+        HISTORY,
+        runs,
+        empty=f"Scheduled job {ident} has not started any job yet",
+        empty_hint=f"Run it now: {command('schedule', 'trigger', ref_text(ns, ident))}",
+    )
     if truncated:
         out.hint(f"Showing the {limit} newest runs; use --limit 0 to see all")
 

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from hfjobs_cli.api.errors import NotFoundError
-from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
-from hfjobs_cli.commands.schedule._shared import (
-    WHAT,
-    ScheduleIdsArg,
-    schedule_fields,
-    scheduled_api,
-)
+from hfjobs_cli.commands._common import act_on_each, app_context, resolve_refs
+from hfjobs_cli.commands.schedule._shared import WHAT, ScheduleIdsArg, scheduled_api
 from hfjobs_cli.commands.schedule.ls import last_job
-from hfjobs_cli.errors import ExitCode
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, TokenOpt
+from hfjobs_cli.views.scheduled import scheduled_detail
 
 
 def inspect(
@@ -36,22 +30,14 @@ def inspect(
     out = app.set_output(json=json)
     api = scheduled_api(app, token)
     refs = resolve_refs(app, ids, namespace, what=WHAT)
-    found = []
-    missing = 0
-    for ns, ident in refs:
-        try:
-            sj = api.get(ns, ident)
-        except NotFoundError:
-            out.error(f"Scheduled job {ref_text(ns, ident)} not found")
-            missing += 1
-            continue
-        found.append(sj)
-        if out.mode != "json":
-            out.fields(f"Scheduled job {sj.id}", schedule_fields(sj, last_job(api.client, ns, sj)))
-    if out.mode == "json":
-        out.json([sj.raw for sj in found])
-    if missing:
-        raise typer.Exit(ExitCode.NOT_FOUND)
+    view = scheduled_detail(lambda ns, sj: last_job(api.client, ns, sj))
+    act_on_each(
+        app,
+        refs,
+        lambda ns, ident: (ns, api.get(ns, ident)),
+        lambda found: out.details(view, found),
+        what="Scheduled job",
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from hfjobs_cli.errors import UsageError
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 from hfjobs_cli.parsing import merge_name_label, parse_labels
 from hfjobs_cli.views import labels_text
+from hfjobs_cli.views.scheduled import SCHEDULED
 
 
 def labels(
@@ -52,14 +53,15 @@ def labels(
         current = api.get(ns, ident).spec.labels
         wanted = {**{k: v for k, v in current.items() if k != "name"}, **wanted}
     sj = api.set_labels(ns, ident, {} if clear else wanted)
-    if out.mode == "json":
-        out.json(sj.raw)
-    elif out.mode == "quiet":
-        out.ids([sj.id])
-    elif clear:
-        out.result(f"Scheduled job {ident}: labels cleared")
-    else:
-        out.result(f"Scheduled job {ident} labels: {labels_text(sj.spec.labels)}")
+    out.change(
+        SCHEDULED,
+        sj,
+        lambda sj: (
+            f"Scheduled job {ident}: labels cleared"
+            if clear
+            else f"Scheduled job {ident} labels: {labels_text(sj.spec.labels)}"
+        ),
+    )
 
 
 def register(app: typer.Typer) -> None:

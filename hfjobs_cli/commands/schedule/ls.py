@@ -8,7 +8,7 @@ import typer
 
 from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.commands._common import app_context
-from hfjobs_cli.commands.schedule._shared import SCHEDULE_COLUMNS, schedule_row, scheduled_api
+from hfjobs_cli.commands.schedule._shared import scheduled_api
 from hfjobs_cli.options import (
     JsonOpt,
     LabelFilterOpt,
@@ -19,6 +19,7 @@ from hfjobs_cli.options import (
     TokenOpt,
 )
 from hfjobs_cli.parsing import merge_name_label, parse_label
+from hfjobs_cli.views.scheduled import scheduled_list
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
@@ -66,28 +67,23 @@ def ls(
     api = scheduled_api(app, token)
     ns = app.namespace(namespace)
     items = [sj for sj in api.list_all(ns, labels) if all_ or not sj.suspend]
-    if out.mode == "json":
-        out.json([sj.raw for sj in items])
-    elif out.mode == "quiet":
-        out.ids(sj.id for sj in items)
-    elif not items:
-        filters = ", ".join(f"{k}={v}" for k, v in labels.items())
-        what = "scheduled jobs" if all_ else "active scheduled jobs"
-        out.info(f"No {what} in {ns}" + (f" matching {filters}" if filters else ""))
-        if not all_:
-            out.hint("Use -a to include suspended ones")
-    else:
-        from hfjobs_cli.output import STAGE_STYLES
+    stages: dict[str, str | None] = {}
 
-        stages = []
-        for sj in items:
+    def last_stage(sj: ScheduledJob) -> str | None:
+        """The stage of its last run: fetched once, when the table needs it."""
+        if sj.id not in stages:
             job = last_job(api.client, ns, sj)
-            stages.append(job.stage if job else None)
-        human = out.stdout_is_terminal
-        rows = [
-            schedule_row(sj, stage, human=human) for sj, stage in zip(items, stages, strict=True)
-        ]
-        out.table(SCHEDULE_COLUMNS, rows, styles={5: [STAGE_STYLES.get(s or "") for s in stages]})
+            stages[sj.id] = job.stage if job else None
+        return stages[sj.id]
+
+    filters = ", ".join(f"{k}={v}" for k, v in labels.items())
+    what = "scheduled jobs" if all_ else "active scheduled jobs"
+    out.records(
+        scheduled_list(last_stage),
+        items,
+        empty=f"No {what} in {ns}" + (f" matching {filters}" if filters else ""),
+        empty_hint="Use -a to include suspended ones" if not all_ else "",
+    )
 
 
 def register(app: typer.Typer) -> None:

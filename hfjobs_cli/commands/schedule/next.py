@@ -9,10 +9,11 @@ import typer
 
 from hfjobs_cli import completion, cron
 from hfjobs_cli.commands._common import app_context, resolve_refs
-from hfjobs_cli.commands.schedule._shared import WHAT, local_text, schedule_text, scheduled_api
+from hfjobs_cli.commands.schedule._shared import WHAT, scheduled_api
 from hfjobs_cli.errors import CliError, UsageError
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, TokenOpt
-from hfjobs_cli.views import iso, relative_time
+from hfjobs_cli.views import iso
+from hfjobs_cli.views.scheduled import next_columns, schedule_text
 
 MAX_COUNT = 1000
 
@@ -87,34 +88,24 @@ def next_runs(
     except ValueError as exc:  # a schedule from the server that croniter refuses
         raise CliError(f"Cannot compute the runs of schedule '{schedule}': {exc}") from None
     zone_name = tz or "local"
-    if out.mode == "json":
-        out.json(
-            {
-                "id": sj.id if sj else None,
-                "schedule": schedule,
-                "description": cron.describe(schedule),
-                "suspended": sj.suspend if sj else False,
-                "timeZone": zone_name,
-                "runs": [
-                    {"utc": iso(run), "local": _in_zone(run, zone).isoformat()} for run in runs
-                ],
-            }
-        )
-        return
-    out.info(f"Schedule: {schedule_text(schedule)}")
-    if sj is not None and sj.suspend:
-        out.warn(f"Scheduled job {sj.id} is suspended: it runs at these times only once resumed")
-    human = out.stdout_is_terminal
-    rows = []
-    for run in runs:
-        rows.append(
-            [
-                run.strftime("%Y-%m-%d %H:%M UTC") if human else iso(run),
-                local_text(run, zone) if human else _in_zone(run, zone).isoformat(),
-                relative_time(run, now),
-            ]
-        )
-    out.table(("UTC", zone_name.upper() if tz else "LOCAL", "IN"), rows)
+    preview = {
+        "id": sj.id if sj else None,
+        "schedule": schedule,
+        "description": cron.describe(schedule),
+        "suspended": sj.suspend if sj else False,
+        "timeZone": zone_name,
+        "runs": [{"utc": iso(run), "local": _in_zone(run, zone).isoformat()} for run in runs],
+    }
+
+    def show() -> None:
+        out.info(f"Schedule: {schedule_text(schedule)}")
+        if sj is not None and sj.suspend:
+            out.warn(
+                f"Scheduled job {sj.id} is suspended: it runs at these times only once resumed"
+            )
+        out.table(next_columns(zone, tz, now), runs)
+
+    out.report(preview, show)
 
 
 def register(app: typer.Typer) -> None:

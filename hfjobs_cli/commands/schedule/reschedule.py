@@ -6,16 +6,9 @@ import typer
 
 from hfjobs_cli import cron
 from hfjobs_cli.commands._common import app_context, resolve_refs
-from hfjobs_cli.commands.schedule._shared import (
-    WHAT,
-    ScheduleArg,
-    ScheduleIdArg,
-    next_run,
-    schedule_text,
-    scheduled_api,
-    when_text,
-)
+from hfjobs_cli.commands.schedule._shared import WHAT, ScheduleArg, ScheduleIdArg, scheduled_api
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.views.scheduled import SCHEDULED_BY_ID, next_run, schedule_text, when_text
 
 
 def reschedule(
@@ -41,17 +34,20 @@ def reschedule(
     api = scheduled_api(app, token)
     ((ns, ident),) = resolve_refs(app, [sj_id], namespace, what=WHAT)
     sj = api.reschedule(ns, ident, schedule)
-    if out.mode == "json":
-        out.json(sj.raw if sj else {"id": ident, "schedule": schedule})
-    elif out.mode == "quiet":
-        out.ids([ident])
-    else:
-        out.result(f"Scheduled job {ident} rescheduled: {schedule_text(schedule)}")
+
+    def when(_result) -> None:
         if sj is not None and sj.suspend:
             out.line("Next run: none while suspended")
         else:
             upcoming = next_run(sj) if sj else (cron.next_runs(schedule, 1) or [None])[0]
             out.line(f"Next run: {when_text(upcoming)}")
+
+    out.change(
+        SCHEDULED_BY_ID,
+        (ident, sj, {"schedule": schedule}),
+        lambda _result: f"Scheduled job {ident} rescheduled: {schedule_text(schedule)}",
+        then=when,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand
@@ -33,15 +33,13 @@ from hfjobs_cli.commands.run import (
     VolumeOpt,
     spec_options,
 )
-from hfjobs_cli.commands.schedule._shared import (
-    ScheduleArg,
-    next_run,
-    schedule_text,
-    scheduled_api,
-    when_text,
-)
+from hfjobs_cli.commands.schedule._shared import ScheduleArg, scheduled_api
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.views.scheduled import SCHEDULED, next_run, schedule_text, when_text
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.scheduled import ScheduledJob
 
 
 def _suffix(seq: list[str], of: list[str]) -> bool:
@@ -157,26 +155,22 @@ def schedule_run(
         return
     api = scheduled_api(app, token)
     ns = app.namespace(namespace)
-    if out.mode == "human":
-        out.info(launch_summary(app, app.client(token), spec, verb="Scheduling") + " per run")
+    out.note(lambda: launch_summary(app, app.client(token), spec, verb="Scheduling") + " per run")
     warn_emulator_gaps(app, app.client(token), spec)
     sj = api.create(ns, body)
     completion.forget("scheduled")  # so that Tab offers it at once
-    if out.mode == "json":
-        out.json(sj.raw)
-        return
-    if out.mode == "quiet":
-        out.ids([sj.id])
-        return
-    ref = f"{sj.owner or ns}/{sj.id}"
-    out.result(f"Scheduled job {sj.id} created")
-    out.line(f"Schedule: {schedule_text(sj.schedule or schedule)}")
-    if sj.suspend or suspend:
-        out.line("Next run: none while suspended")
-        out.hint(f"Start it with: {hints.command('schedule', 'resume', ref)}")
-    else:
-        out.line(f"Next run: {when_text(next_run(sj))}")
-        out.hint(f"Run it now: {hints.command('schedule', 'trigger', ref)}")
+
+    def when(sj: ScheduledJob) -> None:
+        ref = f"{sj.owner or ns}/{sj.id}"
+        out.line(f"Schedule: {schedule_text(sj.schedule or schedule)}")
+        if sj.suspend or suspend:
+            out.line("Next run: none while suspended")
+            out.hint(f"Start it with: {hints.command('schedule', 'resume', ref)}")
+        else:
+            out.line(f"Next run: {when_text(next_run(sj))}")
+            out.hint(f"Run it now: {hints.command('schedule', 'trigger', ref)}")
+
+    out.change(SCHEDULED, sj, lambda sj: f"Scheduled job {sj.id} created", then=when)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,47 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
-from hfjobs_cli.api.errors import NotFoundError
-from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
-from hfjobs_cli.commands.schedule._shared import (
-    WHAT,
-    ScheduleIdsArg,
-    next_run,
-    scheduled_api,
-    when_text,
-)
-from hfjobs_cli.errors import ExitCode
+from hfjobs_cli.commands._common import act_on_each, app_context, resolve_refs
+from hfjobs_cli.commands.schedule._shared import WHAT, ScheduleIdsArg, scheduled_api
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.views.scheduled import SCHEDULED_BY_ID, next_run, when_text
 
 
 def _set_state(ctx: typer.Context, ids, namespace, token, json, quiet, *, suspend: bool) -> None:
     app = app_context(ctx)
     out = app.set_output(json=json, quiet=quiet)
     api = scheduled_api(app, token)
-    changed: list[dict[str, Any]] = []
-    missing = 0
-    for ns, ident in resolve_refs(app, ids, namespace, what=WHAT):
-        try:
-            sj = api.suspend(ns, ident) if suspend else api.resume(ns, ident)
-        except NotFoundError:
-            out.error(f"Scheduled job {ref_text(ns, ident)} not found")
-            missing += 1
-            continue
-        changed.append(sj.raw if sj else {"id": ident, "suspend": suspend})
-        if out.mode == "quiet":
-            out.ids([ident])
-        elif out.mode == "human":
-            upcoming = next_run(sj) if sj and not suspend else None
-            when = f"; next run {when_text(upcoming)}" if upcoming else ""
-            out.result(f"Scheduled job {ident} {'suspended' if suspend else 'resumed'}{when}")
-    if out.mode == "json":
-        out.json(changed)
-    if missing:
-        raise typer.Exit(ExitCode.NOT_FOUND)
+    verb = "suspended" if suspend else "resumed"
+
+    def act(ns: str, ident: str):
+        sj = api.suspend(ns, ident) if suspend else api.resume(ns, ident)
+        return ident, sj, {"suspend": suspend}
+
+    def said(result) -> str:
+        ident, sj, _ = result
+        upcoming = next_run(sj) if sj and not suspend else None
+        return f"Scheduled job {ident} {verb}" + (
+            f"; next run {when_text(upcoming)}" if upcoming else ""
+        )
+
+    act_on_each(
+        app,
+        resolve_refs(app, ids, namespace, what=WHAT),
+        act,
+        lambda results: out.changed(SCHEDULED_BY_ID, results, said),
+        what="Scheduled job",
+    )
 
 
 def suspend(

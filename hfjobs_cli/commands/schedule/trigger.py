@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from hfjobs_cli.api.errors import ConflictError
@@ -10,6 +12,10 @@ from hfjobs_cli.commands.schedule._shared import WHAT, ScheduleIdArg, scheduled_
 from hfjobs_cli.errors import CliError
 from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.views.jobs import JOBS
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.models import Job
 
 
 def trigger(
@@ -43,15 +49,15 @@ def trigger(
             "no new run was started",
             hint=f"See its runs with `{command('schedule', 'history', ref_text(ns, ident))}`",
         ) from None
-    if out.mode == "json":
-        out.json(job.raw)
-    elif out.mode == "quiet":
-        out.ids([job.id])
-    else:
+
+    def where(job: Job) -> None:
         owner = job.owner or ns
-        out.result(f"Job {job.id} started from scheduled job {ident}")
         out.line(f"{api.client.endpoint}/jobs/{owner}/{job.id}")
         out.hint(f"Follow its log: {command('logs', '-f', f'{owner}/{job.id}')}")
+
+    out.change(
+        JOBS, job, lambda job: f"Job {job.id} started from scheduled job {ident}", then=where
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,7 @@
 """`hfjobs webhook ...`: jobs started when a watched repository changes.
 
 One module per verb, named after it (`hfjobs webhook ls` is in ls.py); `_shared` holds the
-options, the parsers and the formatting they share.
+options and parsers they share; what they show is in `hfjobs_cli/views/webhooks.py`.
 """
 
 from __future__ import annotations

@@ -15,14 +15,7 @@ from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
-from hfjobs_cli.views.webhooks import (  # noqa: F401  (until the commands import them there)
-    COLUMNS,
-    WEBHOOKS,
-    domains_text,
-    watched_text,
-    webhook_fields,
-    webhook_row,
-)
+from hfjobs_cli.views.webhooks import WEBHOOKS, domains_text, watched_text
 
 if TYPE_CHECKING:
     from hfjobs_cli.output import Output

@@ -128,11 +128,12 @@ def start_source_job(
     opts = spec_options(None, None, [], [], [], [], None, None, [], None, False, job_file=file)
     spec = build_spec(app, opts)
     ns = app.namespace(namespace)
-    if app.output.mode == "human":
-        app.output.info(
+    app.output.note(
+        lambda: (
             launch_summary(app, client, spec)
             + f"; the webhook's source job, from {file} (a webhook runs copies of a job)"
         )
+    )
     job = client.create_job(ns, spec)
     app.output.info(f"Source job {job.owner or ns}/{job.id} started")
     return job, dict(spec.get("secrets") or {})

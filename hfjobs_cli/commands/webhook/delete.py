@@ -5,17 +5,15 @@ from __future__ import annotations
 import typer
 
 from hfjobs_cli.api import webhooks as api
-from hfjobs_cli.api.errors import NotFoundError
-from hfjobs_cli.commands._common import app_context, confirm
+from hfjobs_cli.commands._common import act_on_each, app_context, confirm
 from hfjobs_cli.commands.webhook._shared import (
     WebhookIdsArg,
     check_webhook_id,
-    watched_text,
     webhook_errors,
 )
-from hfjobs_cli.errors import ExitCode
 from hfjobs_cli.hints import command
 from hfjobs_cli.options import QuietOpt, TokenOpt, YesOpt
+from hfjobs_cli.views.webhooks import WEBHOOK_ID, watched_text
 
 
 def delete(
@@ -48,21 +46,19 @@ def delete(
         return f"Delete webhook {idents[0]} (watching {watched_text(hook)})?"
 
     confirm(question, yes=yes, action="delete", declined="Nothing deleted")
-    missing = 0
-    for ident in idents:
-        try:
-            api.delete_webhook(client, ident)
-        except NotFoundError:
-            out.error(f"Webhook {ident} not found")
-            missing += 1
-            continue
-        if out.mode == "quiet":
-            out.ids([ident])
-        else:
-            out.result(f"Webhook {ident} deleted")
-    if missing:
-        out.hint(f"List your webhooks: {command('webhook', 'ls')}")
-        raise typer.Exit(ExitCode.NOT_FOUND)
+
+    def act(_ns: None, ident: str) -> str:
+        api.delete_webhook(client, ident)
+        return ident
+
+    act_on_each(
+        app,
+        [(None, ident) for ident in idents],
+        act,
+        lambda deleted: out.changed(WEBHOOK_ID, deleted, lambda ident: f"Webhook {ident} deleted"),
+        what="Webhook",
+        hint=f"List your webhooks: {command('webhook', 'ls')}",
+    )
 
 
 def register(app: typer.Typer) -> None:

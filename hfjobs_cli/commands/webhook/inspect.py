@@ -6,13 +6,9 @@ import typer
 
 from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.commands._common import app_context
-from hfjobs_cli.commands.webhook._shared import (
-    WebhookIdArg,
-    check_webhook_id,
-    webhook_errors,
-    webhook_fields,
-)
+from hfjobs_cli.commands.webhook._shared import WebhookIdArg, check_webhook_id, webhook_errors
 from hfjobs_cli.options import JsonOpt, TokenOpt
+from hfjobs_cli.views.webhooks import WEBHOOKS
 
 
 def inspect(
@@ -32,10 +28,7 @@ def inspect(
     client = app.client(token)
     with webhook_errors(ident):
         hook = api.get_webhook(client, ident)
-    if out.mode == "json":
-        out.json(api.masked(hook.raw))
-    else:
-        out.fields(f"Webhook {hook.id}", webhook_fields(hook))
+    out.record(WEBHOOKS, hook)
 
 
 def register(app: typer.Typer) -> None:

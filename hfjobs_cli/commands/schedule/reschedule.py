@@ -39,7 +39,7 @@ def reschedule(
         if sj is not None and sj.suspend:
             out.line("Next run: none while suspended")
         else:
-            upcoming = next_run(sj) if sj else (cron.next_runs(schedule, 1) or [None])[0]
+            upcoming = next_run(sj) if sj else next(iter(cron.next_runs(schedule, 1)), None)
             out.line(f"Next run: {when_text(upcoming)}")
 
     out.change(

@@ -1,15 +1,17 @@
 """Building a job spec (the body of `POST /api/jobs/{ns}`) from run-style options.
 
-Shared by `run`, `schedule run`, `rerun` and `uv run`, so every one of them validates
-durations, env files, labels and secrets the same way, before anything is sent.
+Shared by `run`, `schedule run`, `rerun`, `uv run` and `webhook create`, so every one of them
+validates durations, env files, labels and secrets the same way, before anything is sent.
+The options are read once, by name, from the command's parameters: `spec_options(ctx.params)`.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hfjobs_cli import config, hints
 from hfjobs_cli.api import client as api_client
@@ -28,6 +30,9 @@ from hfjobs_cli.parsing import (
     parse_volume,
     read_env_file,
 )
+
+if TYPE_CHECKING:
+    from hfjobs_cli.jobfile import JobFile
 
 MAX_ATTEMPTS = 100  # tries of one job in all; the server may allow fewer
 
@@ -55,6 +60,49 @@ class SpecOptions:
     resource_group_id: str | None = None
     file_secrets: list[str] = field(default_factory=list)  # names from a job file
     file_source: str = ""
+
+
+# a run-style command's parameter (as named in every such command) -> the field it sets
+SPEC_PARAMS = {
+    "env": "env",
+    "env_file": "env_files",
+    "secrets": "secrets",
+    "secrets_file": "secrets_files",
+    "flavor": "flavor",
+    "timeout": "timeout",
+    "label": "labels",
+    "name": "name",
+    "dry_run": "dry_run",
+    "attempts": "attempts",
+    "volume": "volumes",
+    "expose": "expose",
+    "expose_public": "expose_public",
+    "ssh": "ssh",
+    "network_group": "network_group",
+    "network_alias": "network_aliases",
+    "resource_group_id": "resource_group_id",
+}
+
+
+def spec_options(params: Mapping[str, Any], *, job_file: JobFile | None = None) -> SpecOptions:
+    """The options of a run-style command, from its parameters by name (`ctx.params`; a
+    command without one of them gets its default), over a job file's values: the `file`
+    parameter (`-f FILE`), else `job_file` (a script's `[tool.hfjobs]`)."""
+    from hfjobs_cli import jobfile
+
+    path = params.get("file")
+    if path is not None:
+        stdin_files = [*(params.get("env_file") or []), *(params.get("secrets_file") or [])]
+        if path == "-" and "-" in stdin_files:
+            raise UsageError("Only one of -f -, --env-file - and --secrets-file - can read stdin")
+        job_file = jobfile.load(path)
+    image, command = jobfile.image_and_command(job_file, params.get("image"), params.get("command"))
+    values: dict[str, Any] = {
+        field: list(value) if isinstance(value, list | tuple) else value
+        for param, field in SPEC_PARAMS.items()
+        if (value := params.get(param)) is not None
+    }
+    return jobfile.apply(job_file, SpecOptions(image=image, command=command, **values))
 
 
 def split_command(image: str, command: list[str] | None) -> tuple[str, list[str]]:
@@ -227,6 +275,40 @@ def masked(spec: dict[str, Any]) -> dict[str, Any]:
     if "secrets" in shown:
         shown["secrets"] = {k: "***" for k in shown["secrets"]}
     return shown
+
+
+def guard_cost(
+    app: Invocation, spec: dict[str, Any], *, token: str | None, max_cost: str | None, yes: bool
+) -> None:
+    """--max-cost (or the max_cost setting) before a job starts; nothing to do without one."""
+    from hfjobs_cli.commands._hardware import cost_guard, cost_limit
+
+    if cost_limit(app, max_cost) is None:  # checks the value before logging in
+        return
+    cost_guard(app, app.client(token), [spec], max_cost, yes=yes)
+
+
+def launch(app: Invocation, opts: SpecOptions, params: Mapping[str, Any]) -> int:
+    """Start the job of `run` or `uv run` (or show it, under --dry-run); the exit code.
+
+    The command's `namespace`, `token`, `detach`, `if_running`, `max_cost` and `yes`
+    parameters are read by name, like `spec_options` reads the spec's."""
+    from hfjobs_cli.commands._attach import start_job
+
+    spec = build_spec(app, opts)
+    namespace, token = params["namespace"], params["token"]
+    if opts.dry_run:
+        show_dry_run(app, "/api/jobs", masked(spec), namespace)
+        return 0
+    guard_cost(app, spec, token=token, max_cost=params["max_cost"], yes=params["yes"])
+    return start_job(
+        app,
+        spec,
+        namespace=namespace,
+        token=token,
+        detach=params["detach"],
+        if_running=params["if_running"],
+    )
 
 
 def show_dry_run(app: Invocation, route: str, body: dict[str, Any], namespace: str | None) -> None:

@@ -6,8 +6,14 @@ import typer
 
 from hfjobs_cli.commands._attach import present_started_job
 from hfjobs_cli.commands._common import app_context, resolve_refs
-from hfjobs_cli.commands.run import CancelOnExitOpt
-from hfjobs_cli.options import JobIdArg, JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.options import (
+    CancelOnExitOpt,
+    JobIdArg,
+    JsonOpt,
+    NamespaceOpt,
+    QuietOpt,
+    TokenOpt,
+)
 
 
 def attach(

@@ -9,19 +9,24 @@ import typer
 from hfjobs_cli.api.client import REQUEST_ID_LABEL
 from hfjobs_cli.commands._attach import present_started_job
 from hfjobs_cli.commands._common import app_context, resolve_refs
-from hfjobs_cli.commands._spec import read_secrets, with_request_id
-from hfjobs_cli.commands.run import (
+from hfjobs_cli.commands._spec import guard_cost, read_secrets, with_request_id
+from hfjobs_cli.errors import UsageError
+from hfjobs_cli.hints import command
+from hfjobs_cli.options import (
+    DetachOpt,
     EnvOpt,
     FlavorOpt,
+    JobIdArg,
+    JsonOpt,
     MaxCostOpt,
+    NamespaceOpt,
+    QuietOpt,
     SecretsFileOpt,
     SecretsOpt,
     TimeoutOpt,
-    guard_cost,
+    TokenOpt,
+    YesOpt,
 )
-from hfjobs_cli.errors import UsageError
-from hfjobs_cli.hints import command
-from hfjobs_cli.options import JobIdArg, JsonOpt, NamespaceOpt, QuietOpt, TokenOpt, YesOpt
 from hfjobs_cli.parsing import merge_name_label, parse_env_pairs, parse_timeout_seconds
 
 COPIED = (
@@ -63,9 +68,7 @@ def rerun(
         str | None,
         typer.Option("--name", metavar="NAME", help="A new display name.", show_default=False),
     ] = None,
-    detach: Annotated[
-        bool, typer.Option("-d", "--detach", help="Start the job and return at once.")
-    ] = False,
+    detach: DetachOpt = False,
     max_cost: MaxCostOpt = None,
     yes: YesOpt = False,
     namespace: NamespaceOpt = None,

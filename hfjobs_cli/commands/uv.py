@@ -10,13 +10,14 @@ from typing import Annotated
 
 import typer
 
-from hfjobs_cli.commands._attach import start_job
 from hfjobs_cli.commands._common import app_context, reject_option_word
-from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run
-from hfjobs_cli.commands.run import (
+from hfjobs_cli.commands._spec import launch, spec_options
+from hfjobs_cli.errors import UsageError
+from hfjobs_cli.options import (
     RUN_CONTEXT,
     AttemptsOpt,
     CancelOnExitOpt,
+    DetachOpt,
     DryRunOpt,
     EnvFileOpt,
     EnvOpt,
@@ -24,19 +25,20 @@ from hfjobs_cli.commands.run import (
     ExposePublicOpt,
     FlavorOpt,
     IfRunningOpt,
+    JsonOpt,
     LabelOpt,
     MaxCostOpt,
     NameOpt,
+    NamespaceOpt,
+    QuietOpt,
     SecretsFileOpt,
     SecretsOpt,
     StopsAtScript,
     TimeoutOpt,
+    TokenOpt,
     VolumeOpt,
-    guard_cost,
-    spec_options,
+    YesOpt,
 )
-from hfjobs_cli.errors import UsageError
-from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt, YesOpt
 
 UV_IMAGE = "ghcr.io/astral-sh/uv:python3.12-bookworm"
 SCRIPT_ENV = "HFJOBS_UV_SCRIPT"
@@ -128,9 +130,7 @@ def uv_run(
     volume: VolumeOpt = None,
     expose: ExposeOpt = None,
     expose_public: ExposePublicOpt = None,
-    detach: Annotated[
-        bool, typer.Option("-d", "--detach", help="Start the job and return at once.")
-    ] = False,
+    detach: DetachOpt = False,
     max_cost: MaxCostOpt = None,
     yes: YesOpt = False,
     cancel_on_exit: CancelOnExitOpt = False,
@@ -187,20 +187,8 @@ def uv_run(
         extra_env = [f"{SCRIPT_ENV}={encoded}"]
     else:
         command = uv_command(script, args, list(with_ or []), python)
-    opts = spec_options(
-        image, command, [*extra_env, *(env or [])], env_file, secrets, secrets_file, flavor,
-        timeout, label, name, dry_run,
-        attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public,
-        job_file=header,
-    )  # fmt: skip
-    spec = build_spec(app, opts)
-    if dry_run:
-        show_dry_run(app, "/api/jobs", masked(spec), namespace)
-        return
-    guard_cost(app, spec, token=token, max_cost=max_cost, yes=yes)
-    code = start_job(
-        app, spec, namespace=namespace, token=token, detach=detach, if_running=if_running
-    )
+    params = {**ctx.params, "command": command, "env": [*extra_env, *(env or [])]}
+    code = launch(app, spec_options(params, job_file=header), ctx.params)
     if code:
         raise typer.Exit(code)
 

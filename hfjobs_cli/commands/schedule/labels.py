@@ -7,10 +7,16 @@ from typing import Annotated
 import typer
 
 from hfjobs_cli.commands._common import app_context, resolve_refs
-from hfjobs_cli.commands.run import LabelOpt, NameOpt
 from hfjobs_cli.commands.schedule._shared import WHAT, ScheduleIdArg, scheduled_api
 from hfjobs_cli.errors import UsageError
-from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.options import (
+    JsonOpt,
+    LabelOpt,
+    NameOpt,
+    NamespaceOpt,
+    QuietOpt,
+    TokenOpt,
+)
 from hfjobs_cli.parsing import merge_name_label, parse_labels
 from hfjobs_cli.views import labels_text
 from hfjobs_cli.views.scheduled import SCHEDULED

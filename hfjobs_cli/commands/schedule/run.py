@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperCommand
 
 from hfjobs_cli import completion, cron, hints
 from hfjobs_cli.commands._common import app_context, reject_option_word
 from hfjobs_cli.commands._emulator_gaps import warn_emulator_gaps
 from hfjobs_cli.commands._hardware import launch_summary
-from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run
-from hfjobs_cli.commands.run import (
+from hfjobs_cli.commands._spec import build_spec, masked, show_dry_run, spec_options
+from hfjobs_cli.commands.schedule._shared import ScheduleArg, scheduled_api
+from hfjobs_cli.errors import UsageError
+from hfjobs_cli.options import (
     RUN_CONTEXT,
     AttemptsOpt,
     CommandArg,
@@ -24,18 +25,18 @@ from hfjobs_cli.commands.run import (
     FileOpt,
     FlavorOpt,
     ImageArg,
+    JsonOpt,
     LabelOpt,
     NameOpt,
+    NamespaceOpt,
+    QuietOpt,
     SecretsFileOpt,
     SecretsOpt,
     StopsAtImage,
     TimeoutOpt,
+    TokenOpt,
     VolumeOpt,
-    spec_options,
 )
-from hfjobs_cli.commands.schedule._shared import ScheduleArg, scheduled_api
-from hfjobs_cli.errors import UsageError
-from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 from hfjobs_cli.views.scheduled import SCHEDULED, next_run, schedule_text, when_text
 
 if TYPE_CHECKING:
@@ -44,6 +45,19 @@ if TYPE_CHECKING:
 
 def _suffix(seq: list[str], of: list[str]) -> bool:
     return not seq or of[-len(seq) :] == seq
+
+
+def _usage(message: str) -> UsageError:
+    """As hfjobs_cli/main.py reports click's option errors, which name no command."""
+    return UsageError(message, hint="See `hfjobs --help`")
+
+
+def _take(rest: list[str], name: str, count: int) -> None:
+    """Consume the `count` values of option `name` from `rest`."""
+    if len(rest) < count:
+        values = "an argument" if count == 1 else f"{count} arguments"
+        raise _usage(f"Option {name!r} requires {values}.")
+    del rest[:count]
 
 
 class ScheduleRunCommand(StopsAtImage):
@@ -58,11 +72,59 @@ class ScheduleRunCommand(StopsAtImage):
         return super().parse_args(ctx, self._hoist(ctx, list(args)))
 
     def _leftover(self, ctx: Any, args: list[str]) -> list[str]:
-        """What option parsing leaves: the tokens from the first positional on."""
-        options = [p for p in self.params if p.param_type_name == "option"]
-        probe = TyperCommand(self.name, params=options, context_settings=self.context_settings)
-        _opts, rest, _order = probe.make_parser(ctx).parse_args(args=list(args))
-        return rest
+        """What option parsing leaves: the unknown options, then the tokens from the first
+        positional on (a `--` dropped). Read as click reads options, from their public names
+        and arities: `--opt=VALUE`, `-oVALUE` and `-dq` included; a missing value is click's
+        usage error (under Tab completion, what was left when it stopped)."""
+        long, short = self._arities(ctx)
+        rest, unknown = list(args), []
+        try:
+            while rest:
+                arg = rest.pop(0)
+                if arg == "--":
+                    break
+                if not arg.startswith("-") or arg == "-":
+                    rest.insert(0, arg)
+                    break
+                name, equals, value = arg.partition("=")
+                if name in long:
+                    if equals and not long[name]:
+                        raise _usage(f"Option {name!r} does not take a value.")
+                    if equals:
+                        rest.insert(0, value)
+                    _take(rest, name, long[name])
+                elif arg.startswith("--"):
+                    unknown.append(arg)
+                else:
+                    unknown_letters = []
+                    for end, letter in enumerate(arg[1:], start=2):
+                        if f"-{letter}" not in short:
+                            unknown_letters.append(letter)
+                        elif short[f"-{letter}"]:  # takes a value: the rest of arg, or the next
+                            if end < len(arg):
+                                rest.insert(0, arg[end:])
+                            _take(rest, f"-{letter}", short[f"-{letter}"])
+                            break
+                    if unknown_letters:
+                        unknown.append("-" + "".join(unknown_letters))
+        except UsageError:
+            if not ctx.resilient_parsing:
+                raise
+            return unknown
+        return unknown + rest
+
+    def _arities(self, ctx: Any) -> tuple[dict[str, int], dict[str, int]]:
+        """Values each option takes (0 for a flag), by long name and by short name."""
+        long: dict[str, int] = {}
+        short: dict[str, int] = {}
+        for param in self.get_params(ctx):  # --help included
+            if param.param_type_name != "option":
+                continue
+            flag = getattr(param, "is_flag", False) or getattr(param, "count", False)
+            for name in (*param.opts, *param.secondary_opts):
+                short_name = len(name) == 2 and name[1] != "-"
+                (short if short_name else long)[name] = 0 if flag else param.nargs
+        return long, short
 
     def _hoist(self, ctx: Any, args: list[str]) -> list[str]:
         rest = self._leftover(ctx, args)
@@ -135,11 +197,7 @@ def schedule_run(
     reject_option_word(ctx, schedule, before="IMAGE")  # passed through as a positional
     reject_option_word(ctx, image, before="IMAGE")
     schedule = cron.validate(schedule)
-    opts = spec_options(
-        image, command, env, env_file, secrets, secrets_file, flavor, timeout, label, name, dry_run,
-        attempts=attempts, volumes=volume, expose=expose, expose_public=expose_public,
-        job_file=file,
-    )  # fmt: skip
+    opts = spec_options(ctx.params)
     if opts.ssh or opts.network_group or opts.network_aliases:
         raise UsageError(
             f"{file}: scheduled jobs take no 'ssh' or 'network' (the Hub refuses them)"

@@ -11,7 +11,6 @@ from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.api.errors import NotFoundError
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands._spec import read_secrets
-from hfjobs_cli.commands.run import FileOpt, SecretsFileOpt, SecretsOpt
 from hfjobs_cli.commands.webhook._shared import (
     check_url,
     parse_domains,
@@ -21,7 +20,15 @@ from hfjobs_cli.commands.webhook._shared import (
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
 from hfjobs_cli.invocation import Invocation
-from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.options import (
+    FileOpt,
+    JsonOpt,
+    NamespaceOpt,
+    QuietOpt,
+    SecretsFileOpt,
+    SecretsOpt,
+    TokenOpt,
+)
 from hfjobs_cli.parsing import parse_job_ref
 
 if TYPE_CHECKING:
@@ -122,11 +129,9 @@ def start_source_job(
 ) -> tuple[Job, dict[str, str]]:
     """Start the job of a job file, detached: the job a new webhook will copy."""
     from hfjobs_cli.commands._hardware import launch_summary
-    from hfjobs_cli.commands._spec import build_spec
-    from hfjobs_cli.commands.run import spec_options
+    from hfjobs_cli.commands._spec import build_spec, spec_options
 
-    opts = spec_options(None, None, [], [], [], [], None, None, [], None, False, job_file=file)
-    spec = build_spec(app, opts)
+    spec = build_spec(app, spec_options({"file": file}))
     ns = app.namespace(namespace)
     app.output.note(
         lambda: (

@@ -8,7 +8,6 @@ import typer
 
 from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.commands._common import app_context
-from hfjobs_cli.commands.run import SecretsFileOpt, SecretsOpt
 from hfjobs_cli.commands.webhook._shared import (
     WebhookIdArg,
     check_webhook_id,
@@ -29,7 +28,14 @@ from hfjobs_cli.commands.webhook.create import (
     warn_missing_secrets,
 )
 from hfjobs_cli.errors import UsageError
-from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
+from hfjobs_cli.options import (
+    JsonOpt,
+    NamespaceOpt,
+    QuietOpt,
+    SecretsFileOpt,
+    SecretsOpt,
+    TokenOpt,
+)
 
 
 def update(

@@ -1,11 +1,13 @@
 """hfjobs config: defaults with flag > environment > config file > built-in precedence."""
 
 import json
+import os
 import stat
 
 import pytest
 from responses import matchers
 
+from tests.commands.helpers import JOBS
 from tests.payloads import ENDPOINT, make_job
 
 
@@ -117,3 +119,13 @@ def test_a_broken_config_file_is_a_clear_error(cli, tmp_path):
     result = cli("config", "list")
     assert result.exit_code == 2
     assert "not valid TOML" in result.stderr
+
+
+def test_config_readable_by_others_gets_a_warning(cli, api, logged_in, tmp_path):
+    from hfjobs_cli import config
+
+    path = config.save_config({"namespace": "alice"})
+    os.chmod(path, 0o644)
+    api.get(f"{JOBS}", json=[])
+    result = cli("ps")
+    assert "can be read by other users" in result.stderr

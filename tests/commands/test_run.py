@@ -4,6 +4,7 @@ import pytest
 import responses
 from responses import matchers
 
+from tests.commands.helpers import stub_hardware
 from tests.conftest import auth_header
 from tests.payloads import ENDPOINT, TOKEN, make_job, sse_lines, ts, whoami
 
@@ -394,3 +395,122 @@ def test_a_mistyped_option_before_image_gets_did_you_mean(cli, api, logged_in, a
     word = next(a for a in args if a.startswith("--"))
     assert result.stderr.splitlines()[0] == f"Error: No such option: {word}"
     assert hint in result.stderr.splitlines()
+
+
+def base_body(**overrides):
+    body = {
+        "dockerImage": "python:3.12", "command": ["python", "t.py"], "arguments": [],
+        "environment": {}, "flavor": "cpu-basic", "labels": {"hfjobs-request-id": "rid0"},
+    }  # fmt: skip
+    body.update(overrides)
+    return body
+
+
+def test_run_extra_options_land_in_the_body(cli, api, logged_in):
+    body = base_body(
+        attempts=3,
+        volumes=[
+            {"type": "dataset", "source": "org/ds", "mountPath": "/data"},
+            {
+                "type": "bucket",
+                "source": "org/b",
+                "path": "sub",
+                "mountPath": "/mnt",
+                "readOnly": True,
+            },
+            {"type": "model", "source": "org/m", "revision": "v1", "mountPath": "/model"},
+        ],
+        expose={"ports": [8000, 9000], "portsPublic": [9000]},
+        ssh={"enabled": True},
+    )
+    job = make_job(status={"stage": "SCHEDULING", "exposeUrls": ["https://x--8000.hf.jobs"]})
+    api.post(JOBS, json=job, match=[matchers.json_params_matcher(body)])
+    result = cli(
+        "run", "-d", "--namespace", "alice", "--attempts", "3",
+        "-v", "hf://datasets/org/ds:/data", "-v", "hf://buckets/org/b/sub:/mnt:ro", "-v", "hf://org/m@v1:/model",
+        "--expose", "8000", "--expose-public", "9000", "--expose", "9000", "--ssh",
+        "python:3.12", "python", "t.py",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "https://x--8000.hf.jobs" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--attempts", "0"], "--attempts"),
+        (["-v", "./data:/data"], "only Hub repositories"),
+        (["-v", "hf://datasets/:/data"], "OWNER/NAME"),
+        (["-v", "hf://dataset/org/x:/data"], "plural"),
+        (["-v", "hf://org/m:/m:rw"], "read-only"),
+        (["--expose", "70000"], "65535"),
+        (["--expose-public", "http"], "not a port"),
+    ],
+)
+def test_run_extra_options_bad_input(cli, api, logged_in, args, message):
+    result = cli("run", *args, "python:3.12", "true")
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert len(api.calls) == 0
+
+
+def test_run_summary_shows_the_maximum_cost(cli, api, logged_in):
+    stub_hardware(api)
+    api.post(JOBS, json=make_job())
+    result = cli(
+        "run",
+        "-d",
+        "--namespace",
+        "alice",
+        "--flavor",
+        "a100-large",
+        "--timeout",
+        "2h",
+        "python:3.12",
+        "python",
+        "t.py",
+    )
+    assert (
+        "Starting python:3.12 on a100-large ($2.50/hour; at most $5.00 for the 2h timeout)"
+        in result.stderr
+    )
+
+
+def test_secrets_and_token_never_in_dry_run_output(cli, logged_in, monkeypatch):
+    monkeypatch.setenv("SECRET_X", "topsecretvalue")
+    result = cli("run", "--dry-run", "-s", "SECRET_X", "-s", "HF_TOKEN", "python:3.12", "true")
+    assert "topsecretvalue" not in result.output and TOKEN not in result.output
+
+
+def test_network_group_aliases_and_resource_group(cli, api, logged_in):
+    body = base_body(
+        network={"group": "train-net", "aliases": ["worker", "w2"]}, resourceGroupId="rg-42"
+    )
+    api.post(JOBS, json=make_job(), match=[matchers.json_params_matcher(body)])
+    result = cli(
+        "run", "-d", "--namespace", "alice", "--network-group", "train-net", "--network-alias", "worker",
+        "--network-alias", "w2", "--resource-group-id", "rg-42", "python:3.12", "python", "t.py",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--network-alias", "w"], "needs --network-group"),
+        (["--network-group", "Bad_Group"], "Invalid --network-group"),
+        (["--network-group", "g", "--network-alias", "x" * 35], "Invalid --network-alias"),
+    ],
+)
+def test_network_bad_input_even_in_a_dry_run(cli, api, args, message):
+    result = cli("run", "--dry-run", *args, "python:3.12", "true")
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_an_unknown_flavor_is_sent_with_a_suggestion(cli, api, logged_in):
+    stub_hardware(api)
+    api.post(JOBS, status=400, json={"error": "Invalid flavor 't4-smal'"})
+    result = cli("run", "-d", "--namespace", "alice", "--flavor", "t4-smal", "python:3.12", "true")
+    assert result.exit_code == 2
+    assert "did you mean 't4-small'?" in result.stderr
+    assert "Invalid flavor 't4-smal'" in result.stderr

@@ -6,14 +6,8 @@ import json
 
 import pytest
 
-from tests.payloads import ENDPOINT, make_job
-
-JOBS = f"{ENDPOINT}/api/jobs/alice"
-HARDWARE = f"{ENDPOINT}/api/jobs/hardware"
-PRICES = [
-    {"name": "cpu-basic", "unitCostMicroUSD": 167, "unitLabel": "minute"},
-    {"name": "a10g-small", "unitCostMicroUSD": 16667, "unitLabel": "minute"},
-]
+from tests.commands.prices import HARDWARE, JOBS, PRICES
+from tests.payloads import make_job
 
 
 @pytest.mark.parametrize(
@@ -94,57 +88,6 @@ def test_max_cost_counts_attempts(cli, api, logged_in):
         "--attempts", "3", "--max-cost", "2.99", "ubuntu", "true",
     )  # fmt: skip
     assert result.exit_code == 2 and "can cost up to $3.00" in result.stderr
-
-
-def test_cost_charges_started_minutes_per_group(cli, api, logged_in):
-    from tests.payloads import make_job
-
-    api.get(HARDWARE, json=PRICES)
-    jobs = [
-        make_job(flavor="a10g-small", createdAt="2026-12-01T10:00:00.000Z", status={"stage": "COMPLETED"},
-                 durations={"runningSecs": 61}, labels={"team": "ml"}),
-        make_job(flavor="cpu-basic", createdAt="2026-12-01T09:00:00.000Z", status={"stage": "ERROR"},
-                 durations={"runningSecs": 30}, labels={"team": "ml"}),
-        make_job(flavor="a10g-small", createdAt="2026-11-30T09:00:00.000Z", status={"stage": "CANCELED"},
-                 durations={"runningSecs": 600}, labels={"team": "infra"}),
-        make_job(flavor="a10g-small", createdAt="2020-01-01T00:00:00.000Z", status={"stage": "COMPLETED"},
-                 durations={"runningSecs": 6000}, labels={"team": "old"}),
-    ]  # fmt: skip
-    api.get(JOBS, json=jobs)
-    result = cli("cost", "--namespace", "alice", "--since", "2026-11-01", "--json")
-    assert result.exit_code == 0, result.stderr
-    report = json.loads(result.stdout)
-    assert [(g["key"], g["jobs"], g["costUSD"]) for g in report["groups"]] == [
-        ("2026-12-01", 2, round(2 * 0.016667 + 0.000167, 6)),
-        ("2026-11-30", 1, round(10 * 0.016667, 6)),
-    ]
-    assert report["total"]["jobs"] == 3
-
-
-def test_cost_by_label_table(cli, api, logged_in):
-    from tests.payloads import make_job
-
-    api.get(HARDWARE, json=PRICES)
-    job = make_job(
-        flavor="nope",
-        status={"stage": "COMPLETED"},
-        durations={"runningSecs": 5},
-        labels={"team": "ml"},
-    )
-    api.get(JOBS, json=[job])
-    result = cli("cost", "--namespace", "alice", "--since", "2000-01-01", "--by", "label:team")
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[0].split("\t") == ["TEAM", "JOBS", "RUNTIME", "COST"]
-    assert "1 job(s) ran on a flavor with no price" in result.stderr
-
-
-@pytest.mark.parametrize(
-    "args,message",
-    [(["--by", "week"], "Invalid --by 'week'"), (["--since", "soon"], "Invalid --since 'soon'")],
-)
-def test_cost_bad_input(cli, api, args, message):
-    result = cli("cost", *args)
-    assert result.exit_code == 2 and message in result.stderr
 
 
 def test_each_create_of_a_sweep_is_sent_once_after_an_ambiguous_failure(cli, api, logged_in):

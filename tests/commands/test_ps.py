@@ -1,12 +1,28 @@
+"""`hfjobs ps` at the HTTP boundary: filters, pagination, output modes, --wide and --watch."""
+
 import json
 
 import pytest
 from responses import matchers
 
+from tests.commands.helpers import JOBS, stub_hardware
 from tests.conftest import auth_header
 from tests.payloads import ENDPOINT, make_job, whoami
 
-JOBS = f"{ENDPOINT}/api/jobs/alice"
+
+def test_inspect_and_ps_wide_show_the_cost(cli, api, logged_in):
+    stub_hardware(api)
+    job = make_job(flavor="t4-small", durations={"runningSecs": 600})  # 10 min at $0.40/h
+    api.get(f"{JOBS}/{job['id']}", json=job)
+    assert "Cost so far  $0.07" in cli("inspect", f"alice/{job['id']}").stdout
+    api.get(JOBS, json=[job])
+    line = cli("ps", "--wide", "--namespace", "alice").stdout.splitlines()[1].split("\t")
+    assert line[-2:] == ["t4-small", "$0.07"]
+
+
+def test_ps_watch_needs_a_terminal(cli, api, logged_in):
+    result = cli("ps", "-w", "--namespace", "alice")
+    assert result.exit_code == 2 and "terminal" in result.stderr
 
 
 def stub_list(api, jobs, params=None, headers=None, url=JOBS):
@@ -150,121 +166,6 @@ def test_ps_bad_input(cli, api, logged_in, args, message):
     result = cli(*args)
     assert result.exit_code == 2
     assert message in result.stderr
-
-
-def test_inspect_human_panel(cli, api, logged_in):
-    job = make_job(
-        stage="ERROR", message="Job timeout", environment={"MODE": "fast"}, secrets=["HF_TOKEN"],
-        labels={"name": "demo", "team": "ml"}, timeoutSeconds=5400,
-    )  # fmt: skip
-    api.get(f"{JOBS}/{job['id']}", json=job)
-    result = cli("inspect", f"alice/{job['id']}")
-    assert result.exit_code == 0, result.stderr
-    out = result.stdout
-    for text in (
-        "ERROR: Job timeout",
-        "demo",
-        "MODE=fast",
-        "HF_TOKEN",
-        "team=ml",
-        "1h 30m",
-        f"{ENDPOINT}/jobs/alice/{job['id']}",
-    ):
-        assert text in out, text
-
-
-def test_inspect_json_array_and_missing_ids(cli, api, logged_in):
-    job = make_job()
-    api.get(f"{JOBS}/{job['id']}", json=job)
-    api.get(f"{JOBS}/{'f' * 24}", status=404, json={"error": "Job not found"})
-    result = cli("inspect", "--json", "--namespace", "alice", job["id"], "f" * 24)
-    assert result.exit_code == 5
-    assert json.loads(result.stdout) == [job]
-    assert f"alice/{'f' * 24} not found" in result.stderr
-
-
-@pytest.mark.parametrize("ref", ["a/b/c", "ns/", "/id"])
-def test_malformed_job_ids_are_usage_errors(cli, api, logged_in, ref):
-    for command in ("inspect", "cancel", "logs"):
-        result = cli(command, ref)
-        assert result.exit_code == 2, (command, result.output)
-        assert "Invalid job id" in result.stderr
-
-
-def test_namespace_conflict_is_a_usage_error(cli, api, logged_in):
-    result = cli("inspect", "--namespace", "bob", "alice/abc")
-    assert result.exit_code == 2
-    assert "names namespace 'alice' but --namespace is 'bob'" in result.stderr
-
-
-def test_cancel_posts_and_continues_after_unknown_ids(cli, api, logged_in):
-    a, b = make_job(), make_job()
-    api.get(f"{JOBS}/{a['id']}", json=a)
-    api.post(
-        f"{JOBS}/{a['id']}/cancel",
-        json={**a, "status": {"stage": "CANCELED"}},
-        match=[auth_header()],
-    )
-    api.get(f"{JOBS}/{'0' * 24}", status=404, json={"error": "Job not found"})
-    api.get(f"{ENDPOINT}/api/jobs/acme/{b['id']}", json=b)
-    api.post(f"{ENDPOINT}/api/jobs/acme/{b['id']}/cancel", body=b"")
-    api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami())
-    result = cli("cancel", a["id"], "0" * 24, f"acme/{b['id']}")
-    assert result.exit_code == 5
-    assert result.stdout.splitlines() == [
-        f"✓ Job {a['id']} cancelled",
-        f"✓ Job {b['id']} cancelled",
-    ]
-    assert f"alice/{'0' * 24} not found" in result.stderr
-
-
-def test_cancel_quiet_and_json(cli, api, logged_in):
-    a = make_job()
-    api.get(f"{JOBS}/{a['id']}", json=a)
-    api.post(f"{JOBS}/{a['id']}/cancel", json=a)
-    assert cli("cancel", "-q", f"alice/{a['id']}").stdout == f"{a['id']}\n"
-    api.get(f"{JOBS}/{a['id']}", json=a)
-    api.post(f"{JOBS}/{a['id']}/cancel", json=a)
-    assert json.loads(cli("cancel", "--json", f"alice/{a['id']}").stdout) == [a]
-
-
-@pytest.mark.parametrize("stage", ["COMPLETED", "ERROR", "CANCELED", "DELETED"])
-def test_cancel_of_a_job_that_already_ended_says_so_and_sends_no_cancel(
-    cli, api, logged_in, stage
-):
-    """Never "✓ cancelled" for a job that ended on its own: named with its stage, left alone,
-    exit 1 (the others are still cancelled)."""
-    done, running = make_job(stage=stage, message="done"), make_job()
-    api.get(f"{JOBS}/{done['id']}", json=done)
-    api.get(f"{JOBS}/{running['id']}", json=running)
-    api.post(f"{JOBS}/{running['id']}/cancel", json={**running, "status": {"stage": "CANCELED"}})
-    result = cli("cancel", f"alice/{done['id']}", f"alice/{running['id']}")
-    assert not [c for c in api.calls if c.request.url.endswith(f"{done['id']}/cancel")]
-    if stage == "CANCELED":  # already in the stage asked for
-        assert result.exit_code == 0, result.stderr
-        return
-    assert result.exit_code == 1, result.stderr
-    assert result.stdout == f"✓ Job {running['id']} cancelled\n"
-    assert f"Job {done['id']} had already ended with stage {stage}: done: not cancelled" in (
-        result.stderr
-    )
-
-
-def test_cancel_quiet_prints_only_the_jobs_it_cancelled(cli, api, logged_in):
-    done = make_job(stage="COMPLETED")
-    api.get(f"{JOBS}/{done['id']}", json=done)
-    result = cli("cancel", "-q", f"alice/{done['id']}")
-    assert (result.exit_code, result.stdout) == (1, "")
-
-
-def test_cancel_by_label_reports_a_job_that_ended_in_between(cli, api, logged_in):
-    job = make_job(labels={"sweep": "a"})
-    api.get(JOBS, json=[job])
-    api.post(f"{JOBS}/{job['id']}/cancel", json={**job, "status": {"stage": "COMPLETED"}})
-    result = cli("cancel", "-y", "-l", "sweep=a", "--namespace", "alice")
-    assert result.exit_code == 1, result.stderr
-    assert "had already ended with stage COMPLETED: not cancelled" in result.stderr
-    assert "cancelled\n" not in result.stdout
 
 
 def test_forbidden_namespace_exits_4(cli, api, logged_in):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.commands.helpers import HARDWARE
-from tests.commands.test_schedule import make_scheduled_job
-from tests.commands.test_webhook import make_webhook
+from tests.commands.schedule.helpers import make_scheduled_job
+from tests.commands.webhook.helpers import make_webhook
 from tests.conftest import strip_ansi
 from tests.payloads import ENDPOINT, make_job
 

@@ -25,7 +25,7 @@ def normalise_newlines(text: str) -> str:
     return text.replace(os.linesep, "\n") if os.linesep != "\n" else text
 
 
-# -- platform markers ------------------------------------------------------------------------
+# -- markers given here ----------------------------------------------------------------------
 # `posix`: needs Linux or macOS (the emulator runs jobs as POSIX process groups; the fault and
 # end-to-end tests start children with POSIX signals). Given here by folder, so test modules
 # need no edit; a test elsewhere says it with @pytest.mark.posix. `linux`: reads /proc, found
@@ -33,35 +33,50 @@ def normalise_newlines(text: str) -> str:
 # or needs what .ci/run installs on Debian (`containers`: podman and runc; `browser`: chromium).
 # Windows CI runs `-m "not posix"`, macOS `-m "not linux"`: what cannot run is deselected in
 # the open instead of passing without checking anything.
+# `e2e`: runs real processes end to end. By folder: tests/e2e (the installed `hfjobs` against an
+# emulator), tests/emulator (an emulator server process over real sockets) and tests/faults (a
+# fault-injection server, the installed `hfjobs` among its clients); elsewhere, found in the
+# test's source or a module-level helper it calls, like `linux`: it runs the installed command
+# (`HFJOBS`, its path) or starts an emulator (`start_emulator`). `pytest -m "not e2e"` is the
+# fast loop; the plain `pytest` (what CI runs) is the full suite.
 POSIX_FOLDERS = ("emulator", "e2e", "faults")
-_PROC = re.compile(r"""["']/proc\b""")
+E2E_FOLDERS = ("e2e", "emulator", "faults")
+_BY_SOURCE = {
+    "linux": re.compile(r"""["']/proc\b"""),
+    "e2e": re.compile(r"\b(HFJOBS|start_emulator)\b"),
+}
 
 
 def pytest_collection_modifyitems(config, items):
     import inspect
 
-    helpers: dict[object, set[str]] = {}
+    helpers: dict[tuple[object, str], set[str]] = {}
     for item in items:
         path = Path(str(item.fspath)).resolve()
         parts = path.relative_to(TESTS).parts if path.is_relative_to(TESTS) else ()
         if parts and parts[0] in POSIX_FOLDERS:
             item.add_marker(pytest.mark.posix)
+        if parts and parts[0] in E2E_FOLDERS:
+            item.add_marker(pytest.mark.e2e)
         module = getattr(item, "module", None)
         function = getattr(item, "function", None)
         if module is None or function is None:
             continue
-        if module not in helpers:
-            helpers[module] = {
-                name
-                for name, value in vars(module).items()
-                if inspect.isfunction(value)
-                and not name.startswith("test_")
-                and value.__module__ == module.__name__
-                and _PROC.search(_source(value))
-            }
         source = _source(function)
-        if _PROC.search(source) or any(re.search(rf"\b{h}\(", source) for h in helpers[module]):
-            item.add_marker(pytest.mark.linux)
+        for marker, pattern in _BY_SOURCE.items():
+            if (module, marker) not in helpers:
+                helpers[module, marker] = {
+                    name
+                    for name, value in vars(module).items()
+                    if inspect.isfunction(value)
+                    and not name.startswith("test_")
+                    and value.__module__ == module.__name__
+                    and pattern.search(_source(value))
+                }
+            if pattern.search(source) or any(
+                re.search(rf"\b{h}\(", source) for h in helpers[module, marker]
+            ):
+                item.add_marker(marker)
         if item.get_closest_marker("containers") or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.linux)  # podman, runc, chromium: what .ci/run installs
         if item.get_closest_marker("linux"):

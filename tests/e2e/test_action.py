@@ -12,12 +12,9 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.e2e.conftest import HFJOBS, wait_for_stage
-
-pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())

@@ -21,8 +21,6 @@ import pytest
 
 from tests.e2e.conftest import HFJOBS, wait_for_stage
 
-pytestmark = pytest.mark.e2e
-
 PY = "python:3.12"
 SLEEPER = ("python", "-c", "import time; print('up', flush=True); time.sleep(120)")
 

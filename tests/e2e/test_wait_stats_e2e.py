@@ -7,14 +7,11 @@ import signal
 import subprocess
 import uuid
 
-import pytest
-
 from tests.e2e.conftest import HFJOBS, wait_for_stage
 
 PY = "python:3.12"
 SLEEP_60 = "import time; print('up', flush=True); time.sleep(60)"
 
-pytestmark = pytest.mark.e2e
 
 
 def start(hfjobs, code: str, *extra: str) -> str:

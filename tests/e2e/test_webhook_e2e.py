@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import requests
 
 PY = "python:3.12"
@@ -13,7 +12,6 @@ CODE = (
     "print('API_KEY', 'set' if os.environ.get('API_KEY') else 'missing')"
 )
 
-pytestmark = pytest.mark.e2e
 
 
 def send_event(emulator, repo: str, *, domain: str = "repo", action: str = "update") -> list[str]:

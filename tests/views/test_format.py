@@ -1,3 +1,5 @@
+"""The views' shared text helpers (`views/format.py`): commands, durations, amounts, times."""
+
 import shlex
 from datetime import UTC, datetime, timedelta
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hfjobs_cli import __version__, config
+from hfjobs_cli.config import Setting, TokenInfo
 from hfjobs_cli.errors import CliError, ExitCode, UsageError
 from hfjobs_cli.hints import command
 from hfjobs_cli.output import Mode, Output
@@ -101,7 +102,7 @@ class Invocation:
             )
         return profiles[self.profile]
 
-    def setting(self, key: str, flag_value: str | None = None) -> config.Setting:
+    def setting(self, key: str, flag_value: str | None = None) -> Setting:
         if self.local and key == "endpoint":
             return config.Setting(None, "--local")
         values = self.profile_values()
@@ -116,16 +117,16 @@ class Invocation:
             return config.Setting(values["namespace"], f"profile {self.profile}")
         return config.resolve_setting(key, flag_value, self.config)
 
-    def token_info(self, token_flag: str | None = None) -> config.TokenInfo:
+    def token_info(self, token_flag: str | None = None) -> TokenInfo:
         """The token for the endpoint in effect, never one saved for another endpoint."""
         if self.local:
             _endpoint, token = self._local_emulator()
             return config.TokenInfo(token, "the local emulator")
         values = self.profile_values()
         if values and not config.clean_token(token_flag):
-            token = config.clean_token(values.get(config.TOKEN_KEY))
-            if token:
-                return config.TokenInfo(token, f"profile {self.profile} ({config.config_path()})")
+            saved = config.clean_token(values.get(config.TOKEN_KEY))
+            if saved:
+                return config.TokenInfo(saved, f"profile {self.profile} ({config.config_path()})")
         cfg = self.config
         saved_for = cfg.get(config.TOKEN_ENDPOINT_KEY)
         endpoint = config.endpoint_from(self.setting("endpoint").value)
@@ -163,6 +164,7 @@ class Invocation:
     def client(self, token_flag: str | None = None, *, require_token: bool = True) -> JobsClient:
         if self._client is not None:
             return self._client
+        token: str | None
         if self.local:
             endpoint, token = self._local_emulator()
             source = "the local emulator"

@@ -1,6 +1,9 @@
 """Helpers shared by the command tests: canned endpoints and stubs."""
 
-from tests.payloads import ENDPOINT
+from responses import matchers
+
+from tests.conftest import auth_header
+from tests.payloads import ENDPOINT, make_job, sse_lines, ts
 
 JOBS = f"{ENDPOINT}/api/jobs/alice"
 
@@ -34,3 +37,32 @@ def outputs(files) -> dict[str, str]:
 
 def stub_running(api, jobs):
     api.get(JOBS, json=jobs)
+
+
+def body(**overrides):
+    spec = {
+        "dockerImage": "python:3.12",
+        "command": ["python", "-c", "print(42)"],
+        "arguments": [],
+        "environment": {},
+        "flavor": "cpu-basic",
+        "labels": {"hfjobs-request-id": "rid0"},
+    }
+    spec.update(overrides)
+    return spec
+
+
+def stub_create(api, spec, job):
+    api.post(JOBS, json=job, match=[auth_header(), matchers.json_params_matcher(spec)])
+
+
+def attached(api, *, final_stage, message=None, lines=None):
+    job = make_job(stage="SCHEDULING")
+    stub_create(api, body(), job)
+    url = f"{JOBS}/{job['id']}"
+    api.get(url, json=make_job(id=job["id"], stage="SCHEDULING", message="Waiting for hardware"))
+    api.get(url, json=make_job(id=job["id"], stage="RUNNING"))
+    lines = lines if lines is not None else [(ts(1), "hello"), (ts(2), "world")]
+    api.get(f"{url}/logs", body=sse_lines(lines), content_type="text/event-stream")
+    api.get(url, json=make_job(id=job["id"], stage=final_stage, message=message))
+    return job

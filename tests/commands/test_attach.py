@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.commands.helpers import RUN, outputs
-from tests.commands.test_run import JOBS, attached
+from tests.commands.helpers import JOBS, RUN, attached, outputs
 from tests.payloads import ENDPOINT, make_job, sse_lines, ts
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.commands.test_run import JOBS
+from tests.commands.helpers import JOBS
 from tests.payloads import ENDPOINT, whoami
 
 

@@ -1,35 +1,18 @@
+"""`hfjobs run` at the HTTP boundary: the body sent, detached and attached runs, bad input."""
+
 import json
 
 import pytest
 import responses
 from responses import matchers
 
-from tests.commands.helpers import stub_hardware
+from tests.commands.helpers import JOBS, attached, body, stub_create, stub_hardware
 from tests.conftest import auth_header
-from tests.payloads import ENDPOINT, TOKEN, make_job, sse_lines, ts, whoami
-
-JOBS = f"{ENDPOINT}/api/jobs/alice"
-
-
-def body(**overrides):
-    spec = {
-        "dockerImage": "python:3.12",
-        "command": ["python", "-c", "print(42)"],
-        "arguments": [],
-        "environment": {},
-        "flavor": "cpu-basic",
-        "labels": {"hfjobs-request-id": "rid0"},
-    }
-    spec.update(overrides)
-    return spec
+from tests.payloads import ENDPOINT, TOKEN, make_job, whoami
 
 
 def stub_whoami(api):
     api.get(f"{ENDPOINT}/api/whoami-v2", json=whoami(), match=[auth_header()])
-
-
-def stub_create(api, spec, job):
-    api.post(JOBS, json=job, match=[auth_header(), matchers.json_params_matcher(spec)])
 
 
 def test_detached_prints_result_and_url(cli, api, logged_in):
@@ -167,18 +150,6 @@ def test_token_flag_warns_and_is_used(cli, api):
     assert result.exit_code == 0
     assert "shell history" in result.stderr
     assert "hf_flagtoken" not in result.output
-
-
-def attached(api, *, final_stage, message=None, lines=None):
-    job = make_job(stage="SCHEDULING")
-    stub_create(api, body(), job)
-    url = f"{JOBS}/{job['id']}"
-    api.get(url, json=make_job(id=job["id"], stage="SCHEDULING", message="Waiting for hardware"))
-    api.get(url, json=make_job(id=job["id"], stage="RUNNING"))
-    lines = lines if lines is not None else [(ts(1), "hello"), (ts(2), "world")]
-    api.get(f"{url}/logs", body=sse_lines(lines), content_type="text/event-stream")
-    api.get(url, json=make_job(id=job["id"], stage=final_stage, message=message))
-    return job
 
 
 def test_attached_completed_streams_logs_and_exits_0(cli, api, logged_in):

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from hfjobs_cli.ci import Terminated
-from tests.commands.helpers import RUN, outputs, stub_running
-from tests.commands.test_run import JOBS, attached, body, stub_create
+from tests.commands.helpers import JOBS, RUN, attached, body, outputs, stub_create, stub_running
 from tests.payloads import ENDPOINT, make_job, sse_lines, ts
 
 

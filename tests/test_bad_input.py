@@ -260,7 +260,13 @@ CATALOGUE = [
         ]
     ],
     *[
-        row("logs", "-f", JOB, needle=f"HFJOBS_STREAM_TIMEOUT='{v}'", env={"HFJOBS_STREAM_TIMEOUT": v})
+        row(
+            "logs",
+            "-f",
+            JOB,
+            needle=f"HFJOBS_STREAM_TIMEOUT='{v}'",
+            env={"HFJOBS_STREAM_TIMEOUT": v},
+        )
         for v in ("0", "nan")
     ],
     row("logs", "-f", JOB, needle="HFJOBS_STREAM_TIMEOUT='-'", env={"HFJOBS_STREAM_TIMEOUT": "-"}),
@@ -491,7 +497,9 @@ def test_schedule_aliases_in_any_case(alias, upper):
     assert cron.validate(alias.upper() if upper else alias) == alias
 
 
-@given(st.from_regex(r"[a-z0-9][a-z0-9-]{0,19}", fullmatch=True), st.text(string.hexdigits, min_size=1))
+@given(
+    st.from_regex(r"[a-z0-9][a-z0-9-]{0,19}", fullmatch=True), st.text(string.hexdigits, min_size=1)
+)
 def test_job_refs_with_a_namespace_round_trip(ns, ident):
     assert parse_job_ref(f"{ns}/{ident}", namespace=ns) == (ns, ident)
 

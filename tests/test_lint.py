@@ -1,5 +1,6 @@
 """The layering (only api/ speaks HTTP, only output.py imports rich, no click) is enforced by
-ruff's banned-api rule; this test makes every test run enforce it too."""
+ruff's banned-api rule; this test makes every test run enforce it too, and the formatting
+(`ruff format --check`)."""
 
 import os
 import re
@@ -17,6 +18,18 @@ def test_ruff_check_passes():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     result = subprocess.run(
         [ruff, "check", "--no-cache", str(ROOT)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_check_passes():
+    """The whole tree is as `ruff format` writes it: `ruff format .` fixes a failure."""
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    result = subprocess.run(
+        [ruff, "format", "--check", "--no-cache", str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

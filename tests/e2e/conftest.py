@@ -29,7 +29,9 @@ class Run:
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    with start_emulator(tmp_path_factory.mktemp("emulator"), keepalive=1.0, scheduling_delay=0.2) as emu:
+    with start_emulator(
+        tmp_path_factory.mktemp("emulator"), keepalive=1.0, scheduling_delay=0.2
+    ) as emu:
         yield emu
 
 

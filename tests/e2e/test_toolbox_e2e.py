@@ -19,7 +19,9 @@ def test_hardware_lists_priced_flavors(hfjobs):
 
 
 def test_rerun_as_is_and_with_overrides(hfjobs):
-    first = hfjobs("run", "-q", "-e", "WHO=first", PY, "python", "-c", "import os; print(os.environ['WHO'])")
+    first = hfjobs(
+        "run", "-q", "-e", "WHO=first", PY, "python", "-c", "import os; print(os.environ['WHO'])"
+    )
     job_id = first.stdout.split()[0]
     again = hfjobs("rerun", job_id)
     assert again.returncode == 0 and again.stdout == "first\n"
@@ -33,14 +35,19 @@ def test_rerun_as_is_and_with_overrides(hfjobs):
 def test_labels_round_trip(hfjobs):
     job_id = hfjobs("run", "-q", "-l", "team=ml", PY, "python", "-c", "print(1)").stdout.split()[0]
     assert hfjobs("labels", job_id, "-l", "team=infra", "-l", "tier=gold").returncode == 0
-    assert hfjobs("inspect", "--json", job_id).json()[0]["labels"] == {"team": "infra", "tier": "gold"}
+    assert hfjobs("inspect", "--json", job_id).json()[0]["labels"] == {
+        "team": "infra",
+        "tier": "gold",
+    }
     assert hfjobs("labels", job_id, "--name", "renamed").returncode == 0
     assert hfjobs("labels", job_id).stdout.strip() == "team=infra, tier=gold, name=renamed"
 
 
 def test_uv_run_of_a_local_script(hfjobs, tmp_path):
     script = tmp_path / "hello_uv.py"
-    script.write_text("# /// script\n# dependencies = []\n# ///\nimport sys\nprint('uv says', sys.argv[1:])\n")
+    script.write_text(
+        "# /// script\n# dependencies = []\n# ///\nimport sys\nprint('uv says', sys.argv[1:])\n"
+    )
     result = hfjobs("uv", "run", str(script), "a", "b", timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "uv says ['a', 'b']\n"
@@ -48,7 +55,9 @@ def test_uv_run_of_a_local_script(hfjobs, tmp_path):
 
 def test_bulk_cancel_with_yes(hfjobs):
     ids = [
-        hfjobs("run", "-d", "-q", "-l", "sweep=bulk", PY, "python", "-c", "import time; time.sleep(60)").stdout.strip()
+        hfjobs(
+            "run", "-d", "-q", "-l", "sweep=bulk", PY, "python", "-c", "import time; time.sleep(60)"
+        ).stdout.strip()
         for _ in range(3)
     ]
     for job_id in ids:
@@ -58,6 +67,8 @@ def test_bulk_cancel_with_yes(hfjobs):
     done = hfjobs("cancel", "-l", "sweep=bulk", "-y", "-q")
     assert done.returncode == 0 and sorted(done.stdout.split()) == sorted(ids)
     deadline = time.monotonic() + 20
-    while {j["status"]["stage"] for j in hfjobs("ps", "-a", "-l", "sweep=bulk", "--json").json()} != {"CANCELED"}:
+    while {
+        j["status"]["stage"] for j in hfjobs("ps", "-a", "-l", "sweep=bulk", "--json").json()
+    } != {"CANCELED"}:
         assert time.monotonic() < deadline
         time.sleep(0.2)

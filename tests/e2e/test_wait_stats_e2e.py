@@ -13,7 +13,6 @@ PY = "python:3.12"
 SLEEP_60 = "import time; print('up', flush=True); time.sleep(60)"
 
 
-
 def start(hfjobs, code: str, *extra: str) -> str:
     result = hfjobs("run", "-d", "-q", *extra, PY, "python", "-c", code)
     assert result.returncode == 0, result.stderr

@@ -13,7 +13,6 @@ CODE = (
 )
 
 
-
 def send_event(emulator, repo: str, *, domain: str = "repo", action: str = "update") -> list[str]:
     """Simulate a change of the model `repo`; the ids of the jobs the emulator started."""
     event = {

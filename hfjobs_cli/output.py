@@ -3,6 +3,12 @@
 stdout carries data (tables, JSON, ids, log lines, results); stderr carries everything else
 (hints, warnings, errors, spinners). On a terminal: colour, tables, spinners. Off a terminal:
 no colour, no spinner, tab-separated untruncated columns. `--json` and `-q` never depend on it.
+
+The output mode (`Mode`) is decided here: a command states its result once (`records`,
+`record`, `details`, `changed`, `change`, `report`, `empty`) and the mode decides how it
+shows. What a resource shows (its columns by name, with their styles and priorities, its
+fields, its JSON) is declared in `hfjobs_cli.views` as `View` and `Column`; this module renders
+those declarations and knows nothing of jobs.
 """
 
 from __future__ import annotations
@@ -94,9 +100,6 @@ class View:
 
     def row(self, record: Any, *, human: bool = True) -> list[str]:
         return [c.text(record, i, human) for i, c in enumerate(self.columns)]
-
-    def styles(self, record: Any) -> list[str | None]:
-        return [c.style(record) if c.style is not None else None for c in self.columns]
 
     def plus(self, *columns: Column) -> View:
         """This view with more columns at the end (e.g. `ps --wide`)."""
@@ -284,6 +287,12 @@ class Output:
     @property
     def err_is_terminal(self) -> bool:
         return self._err.is_terminal if self._err is not None else is_terminal(sys.stderr)
+
+    @property
+    def logs_to_stderr(self) -> bool:
+        """Where a followed job's log goes: stderr when stdout carries the result for a script
+        (`--json`, `-q`), stdout for a person."""
+        return self.mode is not Mode.HUMAN
 
     @property
     def interactive(self) -> bool:
@@ -499,9 +508,8 @@ class Output:
     def _render(self, columns, rows, styles, *, hidden: list[str] | None = None):
         """The table for a terminal, as one rich Text, fitted to its width by priority.
 
-        The first column (the id) is never cut nor dropped, then the columns of priority 1
-        (the stage); free text (name, image, command ...) shrinks with an ellipsis but stays
-        readable; the least important columns are dropped first when even that does not fit
+        The first column (the id) is never cut nor dropped, nor are the columns of priority 1
+        (a stage); free text (a `flexible` column) shrinks with an ellipsis but stays readable; the least important columns are dropped first when even that does not fit
         (their names are appended to `hidden`). `no_trunc` shows everything. Built as text
         with style spans, not a rich Table, so that 10,000 rows draw in a fraction of a second.
         """
@@ -685,9 +693,9 @@ def _column_widths(
 ) -> list[int]:
     """The width of each column, 0 for a column dropped because the terminal is too narrow.
 
-    Fixed columns (ids, stages, times) are whole or absent. Free-text columns shrink first,
+    Fixed columns (ids, stages, times) are whole or absent. Flexible columns shrink first,
     the least important first, down to FLEX_MIN; then columns are dropped, least important
-    first (never the id or the stage); room freed by a drop goes back, most important first.
+    first (never the first column nor one of priority 1); room freed by a drop goes back, most important first.
     """
     widest = [
         max([len(name), *(len(row[i]) for row in rows if i < len(row))])
@@ -715,7 +723,7 @@ def _column_widths(
             break
         if i in flexible:
             widths[i] = max(least[i], widths[i] - excess)
-    # Then whole columns go, least important first; the id and the stage stay.
+    # Then whole columns go, least important first; the first column and priority 1 stay.
     for i in order:
         if needed(widths, kept) <= total:
             break

@@ -185,7 +185,7 @@ def present_started_job(
             client,
             owner,
             job.id,
-            logs_to_stderr=out.mode is not Mode.HUMAN,
+            logs_to_stderr=out.logs_to_stderr,
             cancel_on_signal=cancel,
         )
     if out.mode is Mode.JSON:  # the job as it ended, after its log

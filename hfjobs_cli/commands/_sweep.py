@@ -222,8 +222,8 @@ def _present(app, client, started, jobs, matrix, sweep_id, ns, namespace, *, det
     targets = [Target(job.owner or ns, job.id, job.name or "") for job in started]
     out.info(f"Following the {len(targets)} jobs of sweep {sweep_id} (Ctrl-C detaches)")
     try:
-        with log_section(app, f"Logs of sweep {sweep_id}", to_stderr=out.mode is not Mode.HUMAN):
-            code, finals = follow_many(app, client, targets, to_stderr=out.mode is not Mode.HUMAN)
+        with log_section(app, f"Logs of sweep {sweep_id}", to_stderr=out.logs_to_stderr):
+            code, finals = follow_many(app, client, targets, to_stderr=out.logs_to_stderr)
     except CliError as exc:
         if exc.code == ExitCode.INTERRUPTED:
             out.hint(f"Follow them again: {cmd('logs', '-f')}")

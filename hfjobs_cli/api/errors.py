@@ -90,6 +90,10 @@ class NotAvailable(ApiError):
     """The requested data does not exist in this state (e.g. metrics of a finished job: 406)."""
 
 
+class NotRunning(ApiError):
+    """The job has no metrics now (406, or 500 from older servers): it is not running."""
+
+
 _BY_STATUS: dict[int, type[ApiError]] = {
     400: BadRequestError,
     401: AuthError,

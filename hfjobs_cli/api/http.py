@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from requests.auth import AuthBase
 
+from hfjobs_cli import clock
 from hfjobs_cli.api.errors import (
     TRANSIENT_STATUSES,
     AmbiguousSend,
@@ -112,10 +113,6 @@ class RetryPolicy:
             except (TypeError, ValueError):
                 return None
         return max(0.0, min(seconds, self.retry_after_cap))
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)  # one place to stub in tests
 
 
 def request_id(response: requests.Response) -> str | None:
@@ -235,12 +232,12 @@ class Transport:
         if attempts is not None:
             policy = RetryPolicy(**{**policy.__dict__, "attempts": attempts})
         waited = 0.0
-        started = time.monotonic()
+        started = clock.monotonic()
         attempt = 0
         tried: list[str] = []
 
         def spent() -> float:  # wall time, or the planned waits when sleeping is stubbed out
-            return max(waited, time.monotonic() - started)
+            return max(waited, clock.monotonic() - started)
 
         while True:
             attempt += 1
@@ -364,7 +361,7 @@ class Transport:
         """Announce a wait (`on_wait`; an empty message is not), then sleep it."""
         if self.on_wait and message:
             self.on_wait(message)
-        (self.sleep or _sleep)(delay)
+        (self.sleep or clock.sleep)(delay)
 
     _wait = wait
 

@@ -8,84 +8,20 @@ final, reconnect and skip what was already shown. No line is lost and none is do
 from __future__ import annotations
 
 import contextlib
-import socket
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-import requests
-import urllib3.exceptions
-
-from hfjobs_cli.api.client import JobsClient
-from hfjobs_cli.api.errors import ConnectionFailure, NotFoundError
-from hfjobs_cli.api.models import Job, LogEvent, parse_time, without_banner
-from hfjobs_cli.api.reader import StreamReader
+from hfjobs_cli import clock
+from hfjobs_cli.api.errors import ConnectionFailure
+from hfjobs_cli.api.models import Job, LogEvent, Stage, parse_time, without_banner
+from hfjobs_cli.api.reader import StreamEnd, read_chunks
 from hfjobs_cli.api.streaming import iter_log_batches
 
-CHUNK = 256 * 1024
-_READ_ERRORS = (
-    urllib3.exceptions.HTTPError,
-    requests.exceptions.RequestException,
-    socket.timeout,
-    OSError,
-)
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)  # one place to stub in tests
-
-
-class StreamEnd:
-    """How the last connection ended: `clean` is False for cuts, resets and read timeouts;
-    `timed_out` tells a read timeout (nothing more to read) from a cut."""
-
-    clean = True
-    timed_out = False
-
-
-def read_chunks(
-    response: requests.Response,
-    ended: StreamEnd,
-    *,
-    quiet_after: float | None = None,
-    job_ended: Callable[[], bool] | None = None,
-) -> Iterator[bytes]:
-    """The raw bytes of a stream. With `job_ended`: when only keep-alives came for
-    `quiet_after` seconds, ask it whether the job is over, and if so end the stream cleanly
-    (a failed image pull can leave a stream open forever with nothing but keep-alives)."""
-    reader = StreamReader(response, CHUNK)  # Ctrl-C interrupts a silent stream on Windows too
-    last_data = time.monotonic()
-    try:
-        while True:
-            chunk = reader.read()
-            if not chunk:
-                return
-            yield chunk
-            if job_ended is None or quiet_after is None:
-                continue
-            now = time.monotonic()
-            if b"data:" in chunk:
-                last_data = now
-            elif now - last_data >= quiet_after:
-                last_data = now
-                if job_ended():
-                    return
-    except _READ_ERRORS as exc:
-        ended.clean = False
-        ended.timed_out = _is_timeout(exc)
-    finally:
-        if reader.close():
-            response.close()
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    return isinstance(
-        exc,
-        urllib3.exceptions.ReadTimeoutError | requests.exceptions.ReadTimeout | TimeoutError,
-    )
-
+if TYPE_CHECKING:
+    from hfjobs_cli.api.client import JobsClient
 
 def _is_live(timestamp: str, cutoff: datetime, cutoff_text: str) -> bool:
     """Later than the cut-off? A plain `...THH:MM:SS[.fff]Z` compares as text, to the second."""
@@ -122,7 +58,7 @@ def snapshot(
 def _snapshot(
     client: JobsClient, namespace: str, job_id: str, *, tail: int | None, read_timeout: float
 ) -> Iterator[list[LogEvent]]:
-    response = client.logs_response(namespace, job_id, tail=tail, read_timeout=read_timeout)
+    response = client.jobs.logs_response(namespace, job_id, tail=tail, read_timeout=read_timeout)
     cutoff = None
     with contextlib.suppress(KeyError, TypeError, ValueError):
         cutoff = (
@@ -175,10 +111,9 @@ class Follower:
         self.tail = tail
         self.read_timeout = read_timeout
         self.max_failures = max_failures
-        self.sleep = sleep or _sleep
+        self._sleep = sleep
         self.on_reconnect = on_reconnect
         self.job: Job | None = None
-        self.reconnects = 0
         # Position in the full replay: `seen` events so far (None while unknown, after a tail).
         self._seen: int | None = None if tail is not None else 0
         self._last: LogEvent | None = None
@@ -196,7 +131,7 @@ class Follower:
         while True:
             ended = StreamEnd()
             got_data = False
-            response = self.client.logs_response(
+            response = self.client.jobs.logs_response(
                 self.namespace,
                 self.job_id,
                 tail=self.tail if first else None,
@@ -211,7 +146,7 @@ class Follower:
             if got_data:
                 stalls, delay = 0, 0.5
             first = False
-            job = self.client.get_job(self.namespace, self.job_id)
+            job = self.client.jobs.get(self.namespace, self.job_id)
             if job.is_terminal and ended.clean:
                 self.job = job
                 return
@@ -228,14 +163,15 @@ class Follower:
             if not job.is_terminal:
                 self.sleep(delay)
                 delay = min(delay * 2, 10.0)
-                job = self.client.get_job(self.namespace, self.job_id)
             # The job is over but the stream was cut (drain what is left), or it still runs.
-            self.reconnects += 1
             if not ended.clean:
                 self._notify("log stream interrupted; reconnecting")
 
+    def sleep(self, seconds: float) -> None:
+        (self._sleep or clock.sleep)(seconds)
+
     def _job_ended(self) -> bool:
-        return self.client.get_job(self.namespace, self.job_id).is_terminal
+        return self.client.jobs.get(self.namespace, self.job_id).is_terminal
 
     def _notify(self, message: str) -> None:
         if self.on_reconnect:
@@ -302,13 +238,13 @@ def wait_not_scheduling(
     the local emulator), then at the Hub's 2 s cadence. `on_status` is called with the last job every half second in between,
     so a spinner's elapsed time keeps moving.
     """
-    pause = sleep or _sleep
+    pause = sleep or clock.sleep
     waits = [0.05, 0.1, 0.35, 0.5, 1.0]
     while True:
-        job = client.get_job(namespace, job_id)
+        job = client.jobs.get(namespace, job_id)
         if on_status:
             on_status(job)
-        if job.stage != "SCHEDULING":
+        if job.stage != Stage.SCHEDULING:
             return job
         wait = waits.pop(0) if waits else interval
         while wait > 0:
@@ -319,4 +255,4 @@ def wait_not_scheduling(
                 on_status(job)
 
 
-__all__ = ["Follower", "NotFoundError", "snapshot", "wait_not_scheduling"]
+__all__ = ["Follower", "snapshot", "wait_not_scheduling"]

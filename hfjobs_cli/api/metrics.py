@@ -9,28 +9,22 @@ servers); both mean "no metrics", reported as `NotRunning`, never as a failure.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
-from hfjobs_cli.api.client import JobsClient
-from hfjobs_cli.api.errors import ApiError, NotAvailable, ServerError
-from hfjobs_cli.api.logs import StreamEnd, read_chunks
-from hfjobs_cli.api.models import Job
+from hfjobs_cli import clock
+from hfjobs_cli.api.errors import NotAvailable, NotRunning, ServerError
+from hfjobs_cli.api.models import Job, MetricSample, Stage
+from hfjobs_cli.api.reader import StreamEnd, read_chunks
 from hfjobs_cli.api.streaming import SseEvent, iter_sse_batches
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.client import JobsClient
 
 READ_TIMEOUT = 10.0  # ten missed one-second samples: the job is over or its hardware not ready
 
 
-class NotRunning(ApiError):
-    """The job has no metrics now (406, or 500 from older servers): it is not running."""
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)  # one place to stub in tests
-
-
-def metric_event(event: SseEvent) -> dict[str, Any] | None:
+def metric_event(event: SseEvent) -> MetricSample | None:
     """The sample carried by an SSE event, or None for anything that is not one."""
     if event.event not in ("metric", "message") or not event.data.startswith("{"):
         return None
@@ -38,15 +32,15 @@ def metric_event(event: SseEvent) -> dict[str, Any] | None:
         payload = json.loads(event.data)
     except ValueError:
         return None
-    return payload if isinstance(payload, dict) else None
+    return MetricSample.from_api(payload) if isinstance(payload, dict) else None
 
 
 def stream(
     client: JobsClient, namespace: str, job_id: str, *, read_timeout: float = READ_TIMEOUT
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[MetricSample]:
     """Samples as they arrive; ends quietly when the stream ends or stays silent too long."""
     try:
-        response = client.metrics_response(namespace, job_id, read_timeout=read_timeout)
+        response = client.jobs.metrics_response(namespace, job_id, read_timeout=read_timeout)
     except NotAvailable as exc:
         raise NotRunning(exc.message, status=exc.status, url=exc.url) from None
     except ServerError as exc:
@@ -65,7 +59,7 @@ def stream(
 
 def current(
     client: JobsClient, namespace: str, job_id: str, *, read_timeout: float = READ_TIMEOUT
-) -> dict[str, Any] | None:
+) -> MetricSample | None:
     """The current sample (the stream's first event), or None if none came within the timeout."""
     samples = stream(client, namespace, job_id, read_timeout=read_timeout)
     try:
@@ -96,11 +90,11 @@ class MetricsFollower:
         self.job_id = job_id
         self.read_timeout = read_timeout
         self.max_failures = max_failures
-        self.sleep = sleep or _sleep
+        self._sleep = sleep
         self.job: Job | None = None
         self.samples = 0
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
+    def __iter__(self) -> Iterator[MetricSample]:
         """Opening each stream is retried by the transport (transient answers, resets and
         timeouts, within the retry budget); past that budget its error (exit 6) ends this."""
         while True:
@@ -112,11 +106,11 @@ class MetricsFollower:
                     yield sample
             except NotRunning:
                 pass
-            job = self.client.get_job(self.namespace, self.job_id)
+            job = self.client.jobs.get(self.namespace, self.job_id)
             if job.is_terminal:
                 self.job = job
                 return
-            self.sleep(1.0 if job.stage == "RUNNING" else 2.0)
+            (self._sleep or clock.sleep)(1.0 if job.stage == Stage.RUNNING else 2.0)
 
 
-__all__ = ["READ_TIMEOUT", "MetricsFollower", "NotRunning", "current", "stream"]
+__all__ = ["READ_TIMEOUT", "MetricsFollower", "current", "stream"]

@@ -5,11 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, NamedTuple, overload
 
-TERMINAL_STAGES = frozenset({"COMPLETED", "CANCELED", "ERROR", "DELETED"})
-ACTIVE_STAGES = ("RUNNING", "SCHEDULING")
-ALL_STAGES = ("SCHEDULING", "RUNNING", "COMPLETED", "CANCELED", "ERROR", "DELETED")
+
+class Stage(StrEnum):
+    """A job's stage (api-reference §3, "Stage values"). Members are strings equal to what the
+    server sends; `Job.stage` stays a plain string, since an unknown stage (`UPDATING`, a
+    Space stage) is shown as it came."""
+
+    SCHEDULING = "SCHEDULING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    CANCELED = "CANCELED"
+    ERROR = "ERROR"
+    DELETED = "DELETED"
+
+
+TERMINAL_STAGES = frozenset({Stage.COMPLETED, Stage.CANCELED, Stage.ERROR, Stage.DELETED})
+ACTIVE_STAGES = (Stage.RUNNING, Stage.SCHEDULING)
+ALL_STAGES = tuple(Stage)
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -118,7 +133,7 @@ class Job:
         running = durations.get("runningSecs")
         return cls(
             id=str(data.get("id", "")),
-            stage=str(status.get("stage") or "UNKNOWN").upper(),
+            stage=str(status.get("stage") or "UNKNOWN").upper(),  # as sent: see `Stage`
             message=status.get("message") or None,
             spec=JobSpec.from_api(data),
             owner=str(owner.get("name") or ""),
@@ -254,5 +269,247 @@ class WhoAmI:
             name=str(data.get("name", "")),
             type=str(data.get("type", "user")),
             orgs=[str(o) for o in orgs if o],
+            raw=data,
+        )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def masked(raw: dict[str, Any]) -> dict[str, Any]:
+    """An object of the API (a job spec, a scheduled job's, a webhook) as it may be shown:
+    secret values and a webhook's signing secret as `***`, the names kept."""
+    shown = dict(raw)
+    if shown.get("secret"):
+        shown["secret"] = "***"
+    job = shown.get("job")
+    if isinstance(job, dict) and isinstance(job.get("secrets"), dict):
+        shown["job"] = {**job, "secrets": {k: "***" for k in job["secrets"]}}
+    if isinstance(shown.get("secrets"), dict):
+        shown["secrets"] = {k: "***" for k in shown["secrets"]}
+    return shown
+
+
+def _number(data: dict[str, Any], key: str) -> float | None:
+    value = data.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+# -- scheduled jobs (api-reference §4) -----------------------------------------------------
+
+
+@dataclass
+class ScheduledJob:
+    id: str
+    schedule: str
+    suspend: bool
+    concurrency: bool
+    spec: JobSpec
+    owner: str
+    created_at: datetime | None
+    last_job_id: str | None
+    last_job_at: datetime | None
+    next_run_at: datetime | None
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> ScheduledJob:
+        spec = _dict(data.get("jobSpec", data.get("job_spec")))
+        status = _dict(data.get("status"))
+        last = _dict(status.get("lastJob", status.get("last_job")))
+        return cls(
+            id=str(data.get("id", "")),
+            schedule=str(data.get("schedule") or ""),
+            suspend=data.get("suspend") is True,
+            concurrency=data.get("concurrency") is True,
+            spec=JobSpec.from_api(spec),
+            owner=str(_dict(data.get("owner")).get("name") or ""),
+            created_at=parse_time(data.get("createdAt")),
+            last_job_id=str(last["id"]) if last.get("id") else None,
+            last_job_at=parse_time(last.get("at")),
+            next_run_at=parse_time(status.get("nextJobRunAt", status.get("next_job_run_at"))),
+            raw=data,
+        )
+
+    @property
+    def name(self) -> str | None:
+        return self.spec.name
+
+
+# -- webhooks (api-reference §5) -----------------------------------------------------------
+
+
+@dataclass
+class WatchedItem:
+    type: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.type}:{self.name}"
+
+
+@dataclass
+class Webhook:
+    id: str
+    url: str | None
+    job: JobSpec | None
+    job_source_id: str | None
+    watched: list[WatchedItem]
+    domains: list[str]
+    disabled: bool
+    has_secret: bool
+    created_at: datetime | None
+    updated_at: datetime | None
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Webhook:
+        job = data.get("job")
+        watched = data.get("watched") if isinstance(data.get("watched"), list) else []
+        domains = data.get("domains") if isinstance(data.get("domains"), list) else []
+        source = data.get("jobSourceId")
+        return cls(
+            id=str(data.get("id", "")),
+            url=data.get("url") if isinstance(data.get("url"), str) and data["url"] else None,
+            job=JobSpec.from_api(job) if isinstance(job, dict) else None,
+            job_source_id=str(source) if source else None,
+            watched=[
+                WatchedItem(str(w.get("type", "")), str(w.get("name", "")))
+                for w in watched or []
+                if isinstance(w, dict)
+            ],
+            domains=[str(d) for d in domains or []],
+            disabled=bool(data.get("disabled", False)),
+            has_secret=bool(data.get("secret")),
+            created_at=parse_time(data.get("createdAt")),
+            updated_at=parse_time(data.get("updatedAt")),
+            raw=data,
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return not self.disabled
+
+    @property
+    def secret_names(self) -> list[str]:
+        """Names of the secrets the started jobs get (never their values)."""
+        return list(self.job.secrets) if self.job else []
+
+
+# -- hardware (api-reference §3.8) ---------------------------------------------------------
+
+
+@dataclass
+class Accelerator:
+    quantity: str
+    model: str
+    vram: str
+
+    def __str__(self) -> str:
+        return f"{self.quantity}x {self.model} ({self.vram})"
+
+
+@dataclass
+class Flavor:
+    """A hardware flavor and its price; `raw` is the object as the API sent it (`--json`,
+    and the completion cache). A key the API left out reads None."""
+
+    name: str
+    pretty_name: str | None
+    cpu: str | None
+    ram: str | None
+    storage: str | None
+    accelerator: Accelerator | None
+    price_per_minute: float | None  # USD per minute of running time, whatever the unit
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Flavor:
+        acc = data.get("accelerator")
+        return cls(
+            name=str(data.get("name")),
+            pretty_name=_text(data, "prettyName"),
+            cpu=_text(data, "cpu"),
+            ram=_text(data, "ram"),
+            storage=str(data["ephemeralStorage"]) if data.get("ephemeralStorage") else None,
+            accelerator=(
+                Accelerator(
+                    str(acc.get("quantity", "?")), str(acc.get("model", "?")), str(acc.get("vram", "?"))
+                )
+                if isinstance(acc, dict)
+                else None
+            ),
+            price_per_minute=_price_per_minute(data),
+            raw=data,
+        )
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    """The value of `key` as text, None when the key is absent (a null reads `None`)."""
+    return str(data[key]) if key in data else None
+
+
+def _price_per_minute(data: dict[str, Any]) -> float | None:
+    micro = data.get("unitCostMicroUSD")
+    if isinstance(micro, int | float):
+        per_unit = micro / 1_000_000
+    elif isinstance(data.get("unitCostUSD"), int | float):
+        per_unit = float(data["unitCostUSD"])
+    else:
+        return None
+    unit = str(data.get("unitLabel") or "minute").lower()
+    return per_unit * {"second": 60, "minute": 1, "hour": 1 / 60}.get(unit, 1)
+
+
+# -- resource metrics (api-reference §3.6: the one snake_case object) -----------------------
+
+
+@dataclass
+class GpuSample:
+    utilization: float | None
+    memory_used_bytes: float | None
+    memory_total_bytes: float | None
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> GpuSample:
+        return cls(
+            _number(data, "utilization"),
+            _number(data, "memory_used_bytes"),
+            _number(data, "memory_total_bytes"),
+        )
+
+
+@dataclass
+class MetricSample:
+    """One sample of a job's metrics stream; a figure the server did not send reads None.
+    `gpus` is sorted by GPU id and empty for CPU flavors; `raw` is the object as sent."""
+
+    cpu_usage_pct: float | None
+    cpu_millicores: float | None
+    memory_used_bytes: float | None
+    memory_total_bytes: float | None
+    rx_bps: float | None
+    tx_bps: float | None
+    gpus: list[tuple[str, GpuSample]]
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> MetricSample:
+        gpus = data.get("gpus")
+        return cls(
+            cpu_usage_pct=_number(data, "cpu_usage_pct"),
+            cpu_millicores=_number(data, "cpu_millicores"),
+            memory_used_bytes=_number(data, "memory_used_bytes"),
+            memory_total_bytes=_number(data, "memory_total_bytes"),
+            rx_bps=_number(data, "rx_bps"),
+            tx_bps=_number(data, "tx_bps"),
+            gpus=[
+                (str(k), GpuSample.from_api(v))
+                for k, v in sorted(gpus.items())
+                if isinstance(v, dict)
+            ]
+            if isinstance(gpus, dict)
+            else [],
             raw=data,
         )

@@ -8,6 +8,9 @@ chunks ahead, while the main thread takes the chunks from a queue and, when none
 waits in short slices, between which Python runs the Ctrl-C handler. Reading ahead keeps a
 long log as fast as reading in place: the main thread rarely waits. The wait for a plain
 request's answer (made by a helper thread, api/http.py) is sliced the same way: `wait_for()`.
+
+`read_chunks()` is what the log and metrics readers (api/logs.py, api/metrics.py) read a
+stream with: the raw bytes, and how the stream ended (`StreamEnd`).
 """
 
 from __future__ import annotations
@@ -16,8 +19,21 @@ import queue
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import requests
+import urllib3.exceptions
+
+from hfjobs_cli import clock
+
+CHUNK = 256 * 1024
+_READ_ERRORS = (
+    urllib3.exceptions.HTTPError,
+    requests.exceptions.RequestException,
+    socket.timeout,
+    OSError,
+)
 WAKE = 0.2  # seconds between two checks for Ctrl-C while a stream is silent
 AHEAD = 4  # chunks the worker may read before the main thread takes them
 
@@ -108,3 +124,53 @@ def wait_for(event: threading.Event, timeout: float) -> bool:
             return event.is_set()
         if event.wait(min(WAKE, left)):
             return True
+
+
+class StreamEnd:
+    """How the last connection ended: `clean` is False for cuts, resets and read timeouts;
+    `timed_out` tells a read timeout (nothing more to read) from a cut."""
+
+    clean = True
+    timed_out = False
+
+
+def read_chunks(
+    response: requests.Response,
+    ended: StreamEnd,
+    *,
+    quiet_after: float | None = None,
+    job_ended: Callable[[], bool] | None = None,
+) -> Iterator[bytes]:
+    """The raw bytes of a stream. With `job_ended`: when only keep-alives came for
+    `quiet_after` seconds, ask it whether the job is over, and if so end the stream cleanly
+    (a failed image pull can leave a stream open forever with nothing but keep-alives)."""
+    reader = StreamReader(response, CHUNK)  # Ctrl-C interrupts a silent stream on Windows too
+    last_data = clock.monotonic()
+    try:
+        while True:
+            chunk = reader.read()
+            if not chunk:
+                return
+            yield chunk
+            if job_ended is None or quiet_after is None:
+                continue
+            now = clock.monotonic()
+            if b"data:" in chunk:
+                last_data = now
+            elif now - last_data >= quiet_after:
+                last_data = now
+                if job_ended():
+                    return
+    except _READ_ERRORS as exc:
+        ended.clean = False
+        ended.timed_out = _is_timeout(exc)
+    finally:
+        if reader.close():
+            response.close()
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    return isinstance(
+        exc,
+        urllib3.exceptions.ReadTimeoutError | requests.exceptions.ReadTimeout | TimeoutError,
+    )

@@ -1,78 +1,27 @@
-"""Scheduled jobs (api-reference §4): the `ScheduledJob` object and every call on them."""
+"""Scheduled jobs (api-reference §4): `client.scheduled`, every call on
+`/api/scheduled-jobs/{namespace}[/{id}...]`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+import builtins
 from typing import Any
-from urllib.parse import quote
 
-from hfjobs_cli.api.client import REQUEST_ID_LABEL, JobsClient, create_once, hint_on_ambiguous
 from hfjobs_cli.api.errors import ResponseError
-from hfjobs_cli.api.models import Job, JobSpec, parse_time
+from hfjobs_cli.api.models import Job, ScheduledJob, _dict
+from hfjobs_cli.api.resource import (
+    REQUEST_ID_LABEL,
+    Resource,
+    create_once,
+    hint_on_ambiguous,
+    path,
+)
 from hfjobs_cli.hints import command
 
-
-def _seg(value: str) -> str:
-    return quote(value, safe="")
+ROUTE = "/api/scheduled-jobs"
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-@dataclass
-class ScheduledJob:
-    id: str
-    schedule: str
-    suspend: bool
-    concurrency: bool
-    spec: JobSpec
-    owner: str
-    created_at: datetime | None
-    last_job_id: str | None
-    last_job_at: datetime | None
-    next_run_at: datetime | None
-    raw: dict[str, Any] = field(repr=False)
-
-    @classmethod
-    def from_api(cls, data: dict[str, Any]) -> ScheduledJob:
-        spec = _dict(data.get("jobSpec", data.get("job_spec")))
-        status = _dict(data.get("status"))
-        last = _dict(status.get("lastJob", status.get("last_job")))
-        return cls(
-            id=str(data.get("id", "")),
-            schedule=str(data.get("schedule") or ""),
-            suspend=data.get("suspend") is True,
-            concurrency=data.get("concurrency") is True,
-            spec=JobSpec.from_api(spec),
-            owner=str(_dict(data.get("owner")).get("name") or ""),
-            created_at=parse_time(data.get("createdAt")),
-            last_job_id=str(last["id"]) if last.get("id") else None,
-            last_job_at=parse_time(last.get("at")),
-            next_run_at=parse_time(status.get("nextJobRunAt", status.get("next_job_run_at"))),
-            raw=data,
-        )
-
-    @property
-    def name(self) -> str | None:
-        return self.spec.name
-
-
-class ScheduledJobs:
+class ScheduledJobs(Resource):
     """The `/api/scheduled-jobs/{namespace}` routes."""
-
-    def __init__(self, client: JobsClient):
-        self.client = client
-
-    @staticmethod
-    def path(namespace: str, sj_id: str | None = None, action: str | None = None) -> str:
-        path = f"/api/scheduled-jobs/{_seg(namespace)}"
-        if sj_id is not None:
-            path += f"/{_seg(sj_id)}"
-        if action:
-            path += f"/{action}"
-        return path
 
     @staticmethod
     def _parse(data: Any) -> ScheduledJob:
@@ -94,7 +43,7 @@ class ScheduledJobs:
         """
         rid = _dict(_dict(body.get("jobSpec")).get("labels")).get(REQUEST_ID_LABEL)
         return create_once(
-            lambda: self._parse(self.client.send_json("POST", self.path(namespace), body)),
+            lambda: self._parse(self.client.send_json("POST", path(ROUTE, namespace), body)),
             lambda: self.find_by_label(namespace, REQUEST_ID_LABEL, rid),
             rid,
             what="scheduled job",
@@ -104,14 +53,16 @@ class ScheduledJobs:
             **self.client.grace(),
         )
 
-    def list_all(self, namespace: str, labels: dict[str, str] | None = None) -> list[ScheduledJob]:
+    def list(
+        self, namespace: str, labels: dict[str, str] | None = None
+    ) -> builtins.list[ScheduledJob]:
         """Every scheduled job having all `labels`: the server filters on the first one only."""
         params = None
         if labels:
             key, value = next(iter(labels.items()))
             params = {"label": f"{key}={value}"}
-        data = self.client.get_json(self.path(namespace), params)
-        if not isinstance(data, list):
+        data = self.client.get_json(path(ROUTE, namespace), params)
+        if not isinstance(data, builtins.list):
             raise ResponseError("Unexpected answer from the server: expected a list")
         found = [ScheduledJob.from_api(item) for item in data if isinstance(item, dict)]
         return [
@@ -119,20 +70,20 @@ class ScheduledJobs:
         ]
 
     def find_by_label(self, namespace: str, key: str, value: str) -> ScheduledJob | None:
-        found = self.list_all(namespace, {key: value})
+        found = self.list(namespace, {key: value})
         return found[0] if found else None
 
     def get(self, namespace: str, sj_id: str) -> ScheduledJob:
-        return self._parse(self.client.get_json(self.path(namespace, sj_id)))
+        return self._parse(self.client.get_json(path(ROUTE, namespace, sj_id)))
 
     def delete(self, namespace: str, sj_id: str) -> None:
-        self.client.send_json("DELETE", self.path(namespace, sj_id))
+        self.client.send_json("DELETE", path(ROUTE, namespace, sj_id))
 
     def _post(self, namespace: str, sj_id: str, action: str, body: Any = None) -> Any:
         """A POST on one scheduled job; when its outcome is unknown, the hint says how to look."""
         check = command("schedule", "inspect", sj_id, namespace=namespace)
         with hint_on_ambiguous(f"Check it with `{check}` before trying again"):
-            return self.client.send_json("POST", self.path(namespace, sj_id, action), body)
+            return self.client.send_json("POST", path(ROUTE, namespace, sj_id, action), body)
 
     def suspend(self, namespace: str, sj_id: str) -> ScheduledJob | None:
         return self._maybe(self._post(namespace, sj_id, "suspend"))
@@ -145,14 +96,15 @@ class ScheduledJobs:
 
     def trigger(self, namespace: str, sj_id: str) -> Job:
         """Start one run now; ConflictError (409) while a run goes on and concurrency is off."""
-        data = self.client.send_json("POST", self.path(namespace, sj_id, "run"))
+        data = self.client.send_json("POST", path(ROUTE, namespace, sj_id, "run"))
         if not isinstance(data, dict) or not data.get("id"):
             raise ResponseError("Unexpected answer from the server: not a job object")
         return Job.from_api(data)
 
     def set_labels(self, namespace: str, sj_id: str, labels: dict[str, str]) -> ScheduledJob:
-        path = self.path(namespace, sj_id, "labels")
-        return self._parse(self.client.send_json("PUT", path, {"labels": labels}))
+        return self._parse(
+            self.client.send_json("PUT", path(ROUTE, namespace, sj_id, "labels"), {"labels": labels})
+        )
 
 
 def started_by(job: Job, sj_id: str) -> bool:

@@ -16,7 +16,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.models import Webhook
 
 from hfjobs_cli.fast import COMPLETE_VAR
 
@@ -120,29 +123,22 @@ def fetch(kind: str, endpoint: str, token: str, namespace: str) -> list[Any]:
         me = client.whoami()
         return [[me.name, "you"]] + [[org, "organisation"] for org in me.orgs]
     if kind == "hardware":
-        return [[h["name"], h.get("prettyName", "")] for h in client.hardware()]
+        return [[f.name, f.pretty_name or ""] for f in client.hardware.list()]
     if kind == "webhooks":
-        data = client.get_json("/api/settings/webhooks")
-        return [
-            [w.get("id"), _webhook_help(w)] for w in data if isinstance(w, dict) and w.get("id")
-        ]
+        return [[w.id, _webhook_help(w)] for w in client.webhooks.list()]
     ns = namespace or client.namespace()
     if kind == "scheduled":
-        data = client.get_json(f"/api/scheduled-jobs/{ns}")
-        return [
-            [s.get("id"), f"{(s.get('jobSpec') or {}).get('labels', {}).get('name') or ''} {s.get('schedule', '')}".strip()]
-            for s in data if isinstance(s, dict) and s.get("id")
-        ]  # fmt: skip
+        return [[s.id, f"{s.name or ''} {s.schedule}".strip()] for s in client.scheduled.list(ns)]
     items = []
-    for job in client.list_jobs(ns):
+    for job in client.jobs.list(ns):
         items.append([job.id, f"{job.name or job.spec.image} ({job.stage.lower()})"])
         if len(items) >= 50:
             break
     return items
 
 
-def _webhook_help(webhook: dict[str, Any]) -> str:
-    watched = ", ".join(f"{w.get('type')}:{w.get('name')}" for w in webhook.get("watched") or [])
+def _webhook_help(webhook: Webhook) -> str:
+    watched = ", ".join(str(item) for item in webhook.watched)
     return watched or "webhook"
 
 

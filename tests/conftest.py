@@ -131,10 +131,8 @@ def isolate(tmp_path, monkeypatch):
     monkeypatch.setenv("_TYPER_FORCE_DISABLE_TERMINAL", "1")
     monkeypatch.setenv("NETRC", str(tmp_path / "netrc"))
     monkeypatch.setenv("HFJOBS_EMULATOR_RUNTIME", "process")
-    # Retries and reconnects must not slow the suite: no real sleeping in the API layer.
-    monkeypatch.setattr("hfjobs_cli.api.http._sleep", lambda s: None)
-    monkeypatch.setattr("hfjobs_cli.api.logs._sleep", lambda s: None)
-    monkeypatch.setattr("hfjobs_cli.api.metrics._sleep", lambda s: None)
+    # Retries, reconnects and polls must not slow the suite: no real sleeping in process.
+    monkeypatch.setattr("hfjobs_cli.clock.sleep", lambda s: None)
     monkeypatch.setattr("hfjobs_cli.api.client.new_request_id", lambda: "rid0")
 
 

@@ -142,10 +142,10 @@ def test_exception_text_never_holds_the_token(hub: FaultServer):
     hub.script("labels", Redirect(other, 307))
     hub.script("whoami", Redirect(other, 302))
     calls = [
-        lambda: client.get_job("alice", job.id),
-        lambda: list(client.list_jobs("alice")),
-        lambda: client.create_job("alice", {"labels": {"hfjobs-request-id": "r1"}}),
-        lambda: client.set_job_labels("alice", job.id, {"a": "b"}),
+        lambda: client.jobs.get("alice", job.id),
+        lambda: list(client.jobs.list("alice")),
+        lambda: client.jobs.create("alice", {"labels": {"hfjobs-request-id": "r1"}}),
+        lambda: client.jobs.set_labels("alice", job.id, {"a": "b"}),
         lambda: client.whoami(),
     ]
     for call in calls:

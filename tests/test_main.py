@@ -22,7 +22,7 @@ def test_unexpected_failures_are_one_line_unless_debugging(cli, api, logged_in, 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("hfjobs_cli.api.client.JobsClient.list_jobs", boom)
+    monkeypatch.setattr("hfjobs_cli.api.jobs.Jobs.list", boom)
     result = cli("ps", "--namespace", "alice")
     assert result.exit_code == 1
     assert "Unexpected failure: RuntimeError: kaboom" in result.stderr

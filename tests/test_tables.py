@@ -142,13 +142,14 @@ def test_piped_tables_stay_whole_and_tab_separated(cli, api, logged_in):
 
 
 def _stats_rows():
+    from hfjobs_cli.api.models import MetricSample
     from hfjobs_cli.views.stats import metrics_rows
 
     sample = {"cpu_usage_pct": 12.5, "cpu_millicores": 2000, "memory_used_bytes": 2 << 30,
               "memory_total_bytes": 16 << 30, "rx_bps": 1200, "tx_bps": 800,
               "gpus": {"0": {"utilization": 87, "memory_used_bytes": 9 << 30,
                              "memory_total_bytes": 24 << 30}}}  # fmt: skip
-    return metrics_rows("6650a1b2c3d4e5f60718293a", sample)
+    return metrics_rows("6650a1b2c3d4e5f60718293a", MetricSample.from_api(sample))
 
 
 def _wait_rows():

@@ -223,13 +223,13 @@ def start_job(
     app.output.note(lambda: launch_summary(app, client, spec))
     warn_emulator_gaps(app, client, spec)
     if detach or not app.cancels_on_signal:
-        job = client.create_job(ns, spec)
+        job = client.jobs.create(ns, spec)
     else:  # a signal during the create must not leave a job running that nobody cancels
         with signals_deferred() as noted:
-            job = client.create_job(ns, spec)
+            job = client.jobs.create(ns, spec)
         if noted:
             owner = job.owner or ns
-            app.ci.job_started(f"{owner}/{job.id}", app.client().job_url(job))
+            app.ci.job_started(f"{owner}/{job.id}", app.client().jobs.url(job))
             cancel_after_signal(app, client, owner, job.id, noted[0])
             raise Interrupted(terminated=noted[0] == "SIGTERM")
     return present_started_job(app, client, job, ns, detach=detach)

@@ -26,7 +26,7 @@ CANCEL_TIMEOUT = (3.0, 4.0)  # connect, read: well inside the runner's 7.5 s bef
 
 
 def job_url(client: JobsClient, job: Job, namespace: str) -> str:
-    return client.job_url(job) if job.owner else f"{client.endpoint}/jobs/{namespace}/{job.id}"
+    return client.jobs.url(job) if job.owner else f"{client.endpoint}/jobs/{namespace}/{job.id}"
 
 
 @contextlib.contextmanager
@@ -73,7 +73,7 @@ def cancel_after_signal(
     ref = f"{namespace}/{job_id}"
     with signals_ignored():
         try:
-            job = client.cancel_job(namespace, job_id, timeout=CANCEL_TIMEOUT)
+            job = client.jobs.cancel(namespace, job_id, timeout=CANCEL_TIMEOUT)
         except Exception as exc:  # any failure: say the job may still run, and how to end it
             out.error(f"{signame}: could not cancel job {ref}, it may still be running: {exc}")
             out.hint(f"Cancel it: {command('cancel', ref)}")
@@ -157,7 +157,7 @@ def running_named(
     `fail` raises (exit 1, naming the jobs); `replace` cancels them first.
     """
     name = spec["labels"]["name"]
-    running = list(client.list_jobs(namespace, stages=list(ACTIVE_STAGES), labels={"name": name}))
+    running = list(client.jobs.list(namespace, stages=list(ACTIVE_STAGES), labels={"name": name}))
     if not running:
         return None
     refs = [f"{job.owner or namespace}/{job.id}" for job in running]
@@ -172,7 +172,7 @@ def running_named(
         out.info(f"Not starting another job named '{name}' (--if-running skip)")
         return running[0]
     for job, ref in zip(running, refs, strict=True):
-        client.cancel_job(job.owner or namespace, job.id)
+        client.jobs.cancel(job.owner or namespace, job.id)
         if out.mode is Mode.HUMAN:
             out.result(f"Job {job.id} cancelled: replaced by a new '{name}' (--if-running replace)")
         else:

@@ -9,31 +9,31 @@ from hfjobs_cli.views import format_duration, format_usd
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
+    from hfjobs_cli.api.models import Flavor
     from hfjobs_cli.invocation import Invocation
 
 DEFAULT_TIMEOUT = 30 * 60  # the Hub's default job timeout
 
 
-def hardware_list(
-    client: JobsClient, *, refresh: bool = False, quick: bool = False
-) -> list[dict[str, Any]]:
+def hardware_list(client: JobsClient, *, refresh: bool = False, quick: bool = False) -> list[Flavor]:
     """The hardware list: the completion cache when present (prices rarely change), else the API."""
     from hfjobs_cli import completion
+    from hfjobs_cli.api.models import Flavor
 
     path = completion.cache_path("hardware-full", client.endpoint, "")
-    items, _age = completion.read_cache(path)
-    if items is not None and not refresh:
-        return items
-    items = client.hardware(quick=quick)
+    cached, _age = completion.read_cache(path)
+    if cached is not None and not refresh:
+        return [Flavor.from_api(item) for item in cached if isinstance(item, dict)]
+    flavors = client.hardware.list(quick=quick)
     try:
-        completion.write_cache(path, items)
+        completion.write_cache(path, [f.raw for f in flavors])
         completion.write_cache(
             completion.cache_path("hardware", client.endpoint, ""),
-            [[h["name"], h.get("prettyName", "")] for h in items],
+            [[f.name, f.pretty_name or ""] for f in flavors],
         )
     except OSError:
         pass
-    return items
+    return flavors
 
 
 def price_per_minute(client: JobsClient, flavor: str | None) -> float | None:
@@ -42,29 +42,17 @@ def price_per_minute(client: JobsClient, flavor: str | None) -> float | None:
         return None
     try:
         for item in hardware_list(client, quick=True):
-            if item.get("name") == flavor:
-                return unit_price_per_minute(item)
+            if item.name == flavor:
+                return item.price_per_minute
     except Exception:
         return None
     return None
 
 
-def unit_price_per_minute(item: dict[str, Any]) -> float | None:
-    micro = item.get("unitCostMicroUSD")
-    if isinstance(micro, int | float):
-        per_unit = micro / 1_000_000
-    elif isinstance(item.get("unitCostUSD"), int | float):
-        per_unit = float(item["unitCostUSD"])
-    else:
-        return None
-    unit = str(item.get("unitLabel") or "minute").lower()
-    return per_unit * {"second": 60, "minute": 1, "hour": 1 / 60}.get(unit, 1)
-
-
 def flavor_warning(client: JobsClient, flavor: str) -> str | None:
     """A warning when the flavor is not in the hardware list (the server has the last word)."""
     try:
-        names = [str(item.get("name")) for item in hardware_list(client, quick=True)]
+        names = [item.name for item in hardware_list(client, quick=True)]
     except Exception:
         return None
     if not names or flavor in names:

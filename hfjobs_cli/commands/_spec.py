@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from hfjobs_cli import config, hints
 from hfjobs_cli.api import client as api_client
 from hfjobs_cli.api.client import REQUEST_ID_LABEL
+from hfjobs_cli.api.models import masked
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.invocation import Invocation
 from hfjobs_cli.parsing import (
@@ -267,14 +268,6 @@ def expose_body(ports: list[str], public: list[str]) -> dict[str, list[int]]:
     public_ports = list(dict.fromkeys(parse_port(p, option="--expose-public") for p in public))
     all_ports = [parse_port(p, option="--expose") for p in ports] + public_ports
     return {"ports": list(dict.fromkeys(all_ports)), "portsPublic": public_ports}
-
-
-def masked(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec as it may be shown: secret values replaced by `***`."""
-    shown = dict(spec)
-    if "secrets" in shown:
-        shown["secrets"] = {k: "***" for k in shown["secrets"]}
-    return shown
 
 
 def guard_cost(

@@ -168,7 +168,7 @@ def run_sweep(
     started = []
     try:
         for _params, one in jobs:
-            started.append(client.create_job(ns, one))
+            started.append(client.jobs.create(ns, one))
     except (Exception, KeyboardInterrupt) as exc:  # say what was started, then the error
         _report_partial(app, started, len(jobs), sweep_id, ns, namespace)
         if isinstance(exc, KeyboardInterrupt):

@@ -42,7 +42,7 @@ def attach(
     app.cancel_on_exit = cancel_on_exit
     client = app.client(token)
     [(ns, ident)] = resolve_refs(app, [job_id], namespace)
-    job = client.get_job(ns, ident)
+    job = client.jobs.get(ns, ident)
     code = present_started_job(app, client, job, ns, detach=False, verb=f"is {job.stage}")
     if code:
         raise typer.Exit(code)

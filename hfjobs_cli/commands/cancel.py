@@ -67,7 +67,7 @@ def cancel(
     client = app.client(token)
     if selector:
         ns = app.namespace(namespace)
-        jobs = list(client.list_jobs(ns, stages=list(ACTIVE_STAGES), labels=labels))
+        jobs = list(client.jobs.list(ns, stages=list(ACTIVE_STAGES), labels=labels))
         if not jobs:
             out.info("No running or scheduling job matches")
             out.changed(JOB_BY_ID, [], str)
@@ -117,10 +117,10 @@ def _cancel_one(client, ns: str, ident: str, *, listed: bool):
     server would do with the request); jobs just listed as running go straight to the cancel,
     whose answer still tells a job that ended in between."""
     if not listed:
-        job = client.get_job(ns, ident)
+        job = client.jobs.get(ns, ident)
         if job.is_terminal:
             return job
-    return client.cancel_job(ns, ident)
+    return client.jobs.cancel(ns, ident)
 
 
 def register(app: typer.Typer) -> None:

@@ -71,7 +71,7 @@ def cost(
     ns = app.namespace(namespace)
     groups: dict[str, dict] = {}
     unpriced = 0
-    for job in client.list_jobs(ns, stages=FINISHED, labels=labels):
+    for job in client.jobs.list(ns, stages=FINISHED, labels=labels):
         if job.created_at and job.created_at < cutoff:
             break  # the list is newest first: the rest is older still
         seconds = job.running_seconds() or 0.0

@@ -117,7 +117,7 @@ def _check_token(
     allowed, reason = _may_start_jobs(who, access, ns)
     if allowed is not False:
         try:  # a real call in the namespace: listing its jobs needs the same access
-            next(iter(client.list_jobs(ns)), None)
+            next(iter(client.jobs.list(ns)), None)
         except Exception as exc:
             allowed, reason = False, f"listing its jobs failed: {exc}"
             if _failure_code(exc) == ExitCode.UNREACHABLE:
@@ -145,11 +145,11 @@ def _may_start_jobs(who, access: dict, ns: str) -> tuple[bool | None, str]:
 
 def _check_hardware(client, report: dict) -> int:
     try:
-        items = client.hardware()
+        items = client.hardware.list()
     except Exception as exc:
         report["hardware"] = {"reachable": False, "error": str(exc)}
         return _failure_code(exc) if _failure_code(exc) == ExitCode.UNREACHABLE else ExitCode.OK
-    report["hardware"] = {"reachable": True, "flavors": [str(h["name"]) for h in items]}
+    report["hardware"] = {"reachable": True, "flavors": [h.name for h in items]}
     return ExitCode.OK
 
 

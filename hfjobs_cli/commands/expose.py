@@ -55,7 +55,7 @@ def expose(
     body = {"ports": [], "portsPublic": []} if clear else expose_body(ports or [], public or [])
     client = app.client(token)
     [(ns, ident)] = resolve_refs(app, [job_id], namespace)
-    job = client.set_job_expose(ns, ident, body)
+    job = client.jobs.set_expose(ns, ident, body)
 
     def urls(job: Job) -> None:
         for url in job.expose_urls:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hfjobs_cli.commands._common import app_context
-from hfjobs_cli.commands._hardware import hardware_list, unit_price_per_minute
+from hfjobs_cli.commands._hardware import hardware_list
 from hfjobs_cli.errors import UsageError
 from hfjobs_cli.options import JsonOpt, NoTruncOpt
 from hfjobs_cli.views.hardware import HARDWARE
@@ -55,12 +55,12 @@ def hardware(
     items = hardware_list(client, refresh=True)
     selected = []
     for item in items:
-        per_minute = unit_price_per_minute(item)
-        if gpu and not isinstance(item.get("accelerator"), dict):
+        per_minute = item.price_per_minute
+        if gpu and item.accelerator is None:
             continue
         if limit is not None and (per_minute is None or per_minute * 60 > limit + 1e-9):
             continue
-        selected.append((item, per_minute))
+        selected.append(item)
     out.records(HARDWARE, selected, empty="No flavor matches")
 
 

@@ -46,7 +46,7 @@ def inspect(
     if export:
         [(ns, ident)] = resolve_refs(app, job_ids, namespace)
         try:
-            job = client.get_job(ns, ident)
+            job = client.jobs.get(ns, ident)
         except NotFoundError:
             raise CliError(
                 f"Job {ref_text(ns, ident)} not found", code=ExitCode.NOT_FOUND
@@ -59,7 +59,7 @@ def inspect(
         out.line(header + jobfile.dumps(jobfile.from_job(job.raw)).rstrip("\n"))
         return
     view = job_detail(
-        url=lambda job: client.job_url(job) if job.owner else "--",
+        url=lambda job: client.jobs.url(job) if job.owner else "--",
         cost=lambda job: job_cost(client, job.spec.flavor, job.running_seconds()),
     )
     act_on_each(

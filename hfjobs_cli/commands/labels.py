@@ -60,12 +60,12 @@ def labels(
     client = app.client(token)
     [(ns, ident)] = resolve_refs(app, [job_id], namespace)
     if not clear and not label and name is None:
-        job = client.get_job(ns, ident)
+        job = client.jobs.get(ns, ident)
     else:
         if name is not None and not label:
-            current = client.get_job(ns, ident).spec.labels
+            current = client.jobs.get(ns, ident).spec.labels
             new = {**current, "name": new["name"]}
-        job = client.set_job_labels(ns, ident, {} if clear else new)
+        job = client.jobs.set_labels(ns, ident, {} if clear else new)
     changed = clear or bool(label) or name is not None
 
     def show() -> None:

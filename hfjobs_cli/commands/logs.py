@@ -189,7 +189,7 @@ def _targets(app, client, job_ids, label, name, namespace):
     labels = merge_name_label(dict(parse_label(i, require_value=True) for i in label), name)
     ns = app.namespace(namespace)
     jobs = []
-    for job in client.list_jobs(ns, labels=labels):
+    for job in client.jobs.list(ns, labels=labels):
         jobs.append(job)
         if len(jobs) > MAX_JOBS:
             raise UsageError(
@@ -209,7 +209,7 @@ def _named_target(client, ns: str, ident: str):
     from hfjobs_cli.commands._multilog import Target
 
     try:
-        job = client.get_job(ns, ident)
+        job = client.jobs.get(ns, ident)
     except NotFoundError:
         raise CliError(f"Job {ref_text(ns, ident)} not found", code=ExitCode.NOT_FOUND) from None
     return Target(ns, ident, job.name or "")

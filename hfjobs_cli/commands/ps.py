@@ -144,7 +144,7 @@ def ps(
     ns = app.namespace(namespace)
 
     def listed():
-        jobs_iter = client.list_jobs(ns, stages=stages, labels=labels)
+        jobs_iter = client.jobs.list(ns, stages=stages, labels=labels)
         if cutoff is None:
             return jobs_iter
         from itertools import takewhile
@@ -166,7 +166,7 @@ def ps(
         return
     if out.mode is Mode.JSON and sort == "created" and cutoff is None:
         # The API's objects, a page at a time: memory stays at one page, however many jobs.
-        pages = client.list_job_pages(ns, stages=stages, labels=labels)
+        pages = client.jobs.list_pages(ns, stages=stages, labels=labels)
         truncated = _json_pages(out, pages, limit)
     else:
         jobs, truncated = fetch()

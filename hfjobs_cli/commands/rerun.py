@@ -102,11 +102,11 @@ def rerun(
     if not overrides:
         if max_cost is not None or app.setting("max_cost").value is not None:
             # the Hub duplicates the job: price the old spec first
-            guard_cost(app, spec_from_job(client.get_job(ns, ident).raw), token=token,
+            guard_cost(app, spec_from_job(client.jobs.get(ns, ident).raw), token=token,
                        max_cost=max_cost, yes=yes)  # fmt: skip
-        job = client.duplicate_job(ns, ident)
+        job = client.jobs.duplicate(ns, ident)
     else:
-        old = client.get_job(ns, ident)
+        old = client.jobs.get(ns, ident)
         spec = spec_from_job(old.raw)
         missing = [s for s in old.spec.secrets if s not in new_secrets]
         if missing:
@@ -129,7 +129,7 @@ def rerun(
             labels = merge_name_label(labels, name)
         spec["labels"] = with_request_id(labels)
         guard_cost(app, spec, token=token, max_cost=max_cost, yes=yes)
-        job = client.create_job(ns, spec)
+        job = client.jobs.create(ns, spec)
     code = present_started_job(app, client, job, ns, detach=detach, what=f" (a rerun of {ident})")
     if code:
         raise typer.Exit(code)

@@ -7,13 +7,13 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
 
+from hfjobs_cli import clock
 from hfjobs_cli.api.models import Job
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
 from hfjobs_cli.errors import CliError, ExitCode, Interrupted, UsageError
@@ -28,10 +28,6 @@ ENABLE_HINT = (
     "Start a job with SSH enabled: hfjobs run --ssh ... "
     "(with your public key added at https://huggingface.co/settings/keys)"
 )
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)  # one place to stub in tests
 
 
 def ssh(
@@ -80,17 +76,17 @@ def ssh(
     [(ns, ident)] = resolve_refs(app, [job_id], namespace)
     ref = ref_text(ns, ident)
     client = app.client(token)
-    job = client.get_job(ns, ident)
+    job = client.jobs.get(ns, ident)
     _check(job, ref, client, dry_run)
     if job.stage != "RUNNING" and not dry_run:
-        start = time.monotonic()
+        start = clock.monotonic()
         try:
             with out.status(f"Waiting for job {ref} to run") as status:
                 while job.stage != "RUNNING":
-                    elapsed = int(time.monotonic() - start)
+                    elapsed = int(clock.monotonic() - start)
                     status.update(f"{job.stage.title()}: {job.message or 'waiting'} ({elapsed}s)")
-                    _sleep(POLL)
-                    job = client.get_job(ns, ident)
+                    clock.sleep(POLL)
+                    job = client.jobs.get(ns, ident)
                     if job.is_terminal:
                         raise CliError(
                             f"Job {ref} ended before it ran ({job.stage}): nothing to connect to",

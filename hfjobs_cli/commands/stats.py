@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from hfjobs_cli import clock
 from hfjobs_cli.api.errors import ApiError, NotFoundError
 from hfjobs_cli.commands._common import app_context, ref_text, resolve_refs
 from hfjobs_cli.errors import ExitCode, Interrupted, UsageError
@@ -22,18 +22,16 @@ from hfjobs_cli.views.stats import (
     HISTORY,
     STATS_COLUMNS,
     TREND_COLUMNS,
-    metric_gpus,
     metric_series,
     metrics_rows,
     waiting_rows,
 )
 
+if TYPE_CHECKING:
+    from hfjobs_cli.api.models import MetricSample
+
 WORKERS = 8  # parallel snapshot reads, below the connection pool's size
 MIN_REDRAW = 0.1  # seconds between redraws: at most ten a second
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)  # one place to stub in tests
 
 
 @dataclass
@@ -43,14 +41,14 @@ class Track:
     namespace: str
     job_id: str
     named: bool
-    sample: dict[str, Any] | None = None
+    sample: MetricSample | None = None
     seq: int = 0
     history: dict[str, deque] = field(default_factory=dict)
     ended: str | None = None  # why there are no more samples (a finished job, an error)
     failed: bool = False  # not found
     error: Exception | None = None  # anything else that stopped it, reported at the end
 
-    def add(self, sample: dict[str, Any]) -> None:
+    def add(self, sample: MetricSample) -> None:
         self.sample = sample
         self.seq += 1
         for key, value in metric_series(sample).items():
@@ -98,7 +96,7 @@ def stats(
         ]
     else:
         ns = app.namespace(namespace)
-        tracks = [Track(ns, job.id, False) for job in client.list_jobs(ns, stages=["RUNNING"])]
+        tracks = [Track(ns, job.id, False) for job in client.jobs.list(ns, stages=["RUNNING"])]
         if not tracks:
             out.report([], lambda: out.info(f"No running jobs in {ns}"))
             out.tip(f"Use `{command('ps', '-a', namespace=namespace)}` to see finished jobs")
@@ -115,7 +113,7 @@ def stats(
 
 
 def _snapshot(app: Invocation, tracks: list[Track]) -> None:
-    from hfjobs_cli.api.metrics import NotRunning
+    from hfjobs_cli.api.errors import NotRunning
 
     client = app.client()
     out = app.output
@@ -166,11 +164,12 @@ def _snapshot(app: Invocation, tracks: list[Track]) -> None:
             rows = [
                 row
                 for t in with_data
-                for row in metrics_rows(t.job_id, t.sample or {}, repeat_id=repeat)
+                if t.sample
+                for row in metrics_rows(t.job_id, t.sample, repeat_id=repeat)
             ]
             out.table(STATS_COLUMNS, rows)
 
-    out.report([{"job_id": t.job_id, **(t.sample or {})} for t in with_data], show)
+    out.report([{"job_id": t.job_id, **t.sample.raw} for t in with_data if t.sample], show)
     for track in tracks:
         if track.sample is None:
             _report_ended(out, track)
@@ -179,7 +178,7 @@ def _snapshot(app: Invocation, tracks: list[Track]) -> None:
         out.tip(f"Follow live: {command('stats', '-f', *refs)}")
 
 
-def measured_sample(client: Any, namespace: str, job_id: str) -> dict[str, Any] | None:
+def measured_sample(client: Any, namespace: str, job_id: str) -> MetricSample | None:
     """The job's current sample, with a CPU figure that measures something.
 
     A stream's first sample may read 0 % CPU because it has nothing to compare with yet (the
@@ -191,7 +190,7 @@ def measured_sample(client: Any, namespace: str, job_id: str) -> dict[str, Any] 
     samples = stream(client, namespace, job_id)
     try:
         first = next(samples, None)
-        if first is None or first.get("cpu_usage_pct"):
+        if first is None or first.cpu_usage_pct:
             return first
         return next(samples, None) or first
     finally:
@@ -201,7 +200,7 @@ def measured_sample(client: Any, namespace: str, job_id: str) -> dict[str, Any] 
 def _why_not_running(app: Invocation, track: Track) -> str:
     """`has finished (COMPLETED)`, `is still scheduling`: why a job has no metrics."""
     try:
-        job = app.client().get_job(track.namespace, track.job_id)
+        job = app.client().jobs.get(track.namespace, track.job_id)
     except NotFoundError:
         track.failed = True
         return "not found"
@@ -285,7 +284,7 @@ def _follow(app: Invocation, tracks: list[Track]) -> None:
                         _report_ended(out, track)
                 if done:
                     break
-                _sleep(MIN_REDRAW)
+                clock.sleep(MIN_REDRAW)
     except KeyboardInterrupt:
         raise Interrupted() from None
     if live:
@@ -330,7 +329,7 @@ def _trend_rows(out: Output, tracks: list[Track]) -> list[list[str]]:
     for track in tracks:
         if track.sample is None:
             continue
-        gpus = [gpu_id for gpu_id, _gpu in metric_gpus(track.sample)] or [None]
+        gpus: list[str | None] = [gpu_id for gpu_id, _gpu in track.sample.gpus] or [None]
         for index, gpu_id in enumerate(gpus):
             gpu = _spark(out, track, f"gpu:{gpu_id}") if gpu_id else "N/A"
             if index == 0:

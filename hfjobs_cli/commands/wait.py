@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 import typer
 
+from hfjobs_cli import clock
 from hfjobs_cli.api.errors import ApiError, NotFoundError
 from hfjobs_cli.api.models import Job
 from hfjobs_cli.commands._common import (
@@ -33,14 +33,6 @@ from hfjobs_cli.views import format_duration
 from hfjobs_cli.views.jobs import WAIT_COLUMNS, WAITED, WAITING_COLUMNS
 
 MIN_INTERVAL = 0.5  # seconds: faster polling only loads the API
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)  # one place to stub in tests
-
-
-def _clock() -> float:
-    return time.monotonic()  # one place to stub in tests
 
 
 def wait(
@@ -100,12 +92,12 @@ def wait(
     )
     refs = dict.fromkeys(resolve_refs(app, job_ids, namespace)) if job_ids else {}
     client = app.client(token)
-    start = _clock()
+    start = clock.monotonic()
     if selected:
         ns = app.namespace(namespace)
         # Every matching job, ended ones too: a sweep whose jobs already failed must not
         # exit 0 because nothing was left running.
-        jobs = {(ns, j.id): j for j in client.list_jobs(ns, labels=labels)}
+        jobs = {(ns, j.id): j for j in client.jobs.list(ns, labels=labels)}
         if not jobs:
             filters = ", ".join(f"{k}={v}" for k, v in labels.items())
             out.empty()
@@ -134,7 +126,7 @@ def _first_look(app: Invocation, refs: list[tuple[str, str]]) -> dict[tuple[str,
     missing = []
     for ns, ident in refs:
         try:
-            jobs[(ns, ident)] = client.get_job(ns, ident)
+            jobs[(ns, ident)] = client.jobs.get(ns, ident)
         except NotFoundError:
             missing.append(ref_text(ns, ident))
     if missing:
@@ -178,7 +170,7 @@ def _wait(
                         if stream_rows:
                             out.table_line(WAITED.row(job, human=False))
                 first = False
-                elapsed = _clock() - start
+                elapsed = clock.monotonic() - start
                 live.update(
                     WAITING_COLUMNS,
                     jobs.values(),
@@ -190,7 +182,7 @@ def _wait(
                     timed_out = True
                     break
                 pause = every if limit is None else max(0.0, min(every, limit - elapsed))
-                _sleep(pause)
+                clock.sleep(pause)
     except KeyboardInterrupt:
         out.warn("Stopped waiting: the jobs keep running")
         raise Interrupted() from None
@@ -211,7 +203,7 @@ def _wait(
 def _poll(client, key: tuple[str, str], last: Job) -> Job:
     """The job now (through the client's retries); a job that vanished counts as DELETED."""
     try:
-        return client.get_job(*key)
+        return client.jobs.get(*key)
     except NotFoundError:
         raw = dict(last.raw)
         raw["status"] = {**(raw.get("status") or {}), "stage": "DELETED"}

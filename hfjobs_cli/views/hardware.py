@@ -2,51 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hfjobs_cli.output import Column, View
 from hfjobs_cli.views.format import format_usd
 
-
-def accelerator_text(item: dict) -> str:
-    acc = item.get("accelerator")
-    if not isinstance(acc, dict):
-        return "--"
-    return f"{acc.get('quantity', '?')}x {acc.get('model', '?')} ({acc.get('vram', '?')})"
+if TYPE_CHECKING:
+    from hfjobs_cli.api.models import Flavor
 
 
 def price_text(amount: float | None) -> str:
     return "free" if amount == 0 else format_usd(amount)
 
 
-def _per_hour(flavor: tuple[dict[str, Any], float | None]) -> str:
-    per_minute = flavor[1]
+def _or_dashes(value: object) -> str:
+    return "--" if value is None else str(value)
+
+
+def _per_hour(flavor: Flavor) -> str:
+    per_minute = flavor.price_per_minute
     return price_text(per_minute * 60 if per_minute is not None else None)
 
 
-# A flavor: (the API's item, its price per minute or None).
 HARDWARE = View(
     columns=(
-        Column("NAME", lambda flavor: str(flavor[0].get("name"))),
+        Column("NAME", lambda flavor: flavor.name),
         Column(
-            "PRETTY NAME",
-            lambda flavor: str(flavor[0].get("prettyName", "--")),
-            priority=7,
-            flexible=True,
+            "PRETTY NAME", lambda flavor: _or_dashes(flavor.pretty_name), priority=7, flexible=True
         ),
-        Column("CPU", lambda flavor: str(flavor[0].get("cpu", "--")), priority=5),
-        Column("RAM", lambda flavor: str(flavor[0].get("ram", "--")), priority=5),
+        Column("CPU", lambda flavor: _or_dashes(flavor.cpu), priority=5),
+        Column("RAM", lambda flavor: _or_dashes(flavor.ram), priority=5),
         Column(
-            "ACCELERATOR", lambda flavor: accelerator_text(flavor[0]), priority=4, flexible=True
+            "ACCELERATOR", lambda flavor: _or_dashes(flavor.accelerator), priority=4, flexible=True
         ),
-        Column(
-            "STORAGE", lambda flavor: str(flavor[0].get("ephemeralStorage") or "--"), priority=8
-        ),
+        Column("STORAGE", lambda flavor: _or_dashes(flavor.storage), priority=8),
         Column("$/HOUR", _per_hour, priority=3),
-        Column("$/MINUTE", lambda flavor: price_text(flavor[1]), priority=9),
+        Column("$/MINUTE", lambda flavor: price_text(flavor.price_per_minute), priority=9),
     ),
-    ident=lambda flavor: str(flavor[0].get("name")),
-    data=lambda flavor: flavor[0],
+    ident=lambda flavor: flavor.name,
+    data=lambda flavor: flavor.raw,
 )
 
 

@@ -12,8 +12,7 @@ from hfjobs_cli.views.format import command_text, iso, relative_time, timed
 from hfjobs_cli.views.jobs import DURATION, ID, STATUS, spec_fields, stage_style
 
 if TYPE_CHECKING:
-    from hfjobs_cli.api.models import Job
-    from hfjobs_cli.api.scheduled import ScheduledJob
+    from hfjobs_cli.api.models import Job, ScheduledJob
 
 
 def local_text(moment: datetime, zone: tzinfo | None = None) -> str:

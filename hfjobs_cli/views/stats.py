@@ -5,8 +5,13 @@ A sample gives one row per GPU, so these tables are rows of cells, not one recor
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hfjobs_cli.output import Column
 from hfjobs_cli.views.format import format_bytes
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.models import MetricSample
 
 STATS_COLUMNS = (
     Column("JOB ID"),
@@ -28,11 +33,6 @@ TREND_COLUMNS = (
 )
 
 
-def _number(data: dict, key: str) -> float | None:
-    value = data.get(key)
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def _percent(value: float | None) -> str:
     return "--" if value is None else f"{value:.1f}%"
 
@@ -47,59 +47,45 @@ def _usage(used: float | None, total: float | None) -> str:
     return f"{format_bytes(used)} / {format_bytes(total)}"
 
 
-def metric_gpus(metrics: dict) -> list[tuple[str, dict]]:
-    """(GPU id, its metrics), sorted by id; empty for CPU flavors (`gpus` empty, null or missing)."""
-    gpus = metrics.get("gpus")
-    if not isinstance(gpus, dict):
-        return []
-    return [(str(k), v) for k, v in sorted(gpus.items()) if isinstance(v, dict)]
-
-
-def metric_series(metrics: dict) -> dict[str, float]:
+def metric_series(sample: MetricSample) -> dict[str, float]:
     """The percentages worth a trend line: `cpu`, `mem` and `gpu:<id>` (utilisation)."""
     series: dict[str, float] = {}
-    cpu = _number(metrics, "cpu_usage_pct")
-    if cpu is not None:
-        series["cpu"] = cpu
-    mem = _ratio(_number(metrics, "memory_used_bytes"), _number(metrics, "memory_total_bytes"))
+    if sample.cpu_usage_pct is not None:
+        series["cpu"] = sample.cpu_usage_pct
+    mem = _ratio(sample.memory_used_bytes, sample.memory_total_bytes)
     if mem is not None:
         series["mem"] = mem
-    for gpu_id, gpu in metric_gpus(metrics):
-        util = _number(gpu, "utilization")
-        if util is not None:
-            series[f"gpu:{gpu_id}"] = util
+    for gpu_id, gpu in sample.gpus:
+        if gpu.utilization is not None:
+            series[f"gpu:{gpu_id}"] = gpu.utilization
     return series
 
 
-def metrics_rows(job_id: str, metrics: dict, *, repeat_id: bool = False) -> list[list[str]]:
+def metrics_rows(job_id: str, sample: MetricSample, *, repeat_id: bool = False) -> list[list[str]]:
     """The STATS_COLUMNS cells of one sample: one row per GPU, `N/A` in the GPU cells without.
 
     Rows after the first (one per extra GPU) leave the job's cells blank, except the job id
     when `repeat_id` (off a terminal every row must stand on its own).
     """
-    cpu = _number(metrics, "cpu_usage_pct")
-    millicores = _number(metrics, "cpu_millicores")
-    used = _number(metrics, "memory_used_bytes")
-    total = _number(metrics, "memory_total_bytes")
-    rx, tx = _number(metrics, "rx_bps"), _number(metrics, "tx_bps")
+    used, total = sample.memory_used_bytes, sample.memory_total_bytes
+    millicores = sample.cpu_millicores
+    rx, tx = sample.rx_bps, sample.tx_bps
     job_cells = [
         job_id,
-        _percent(cpu),
+        _percent(sample.cpu_usage_pct),
         "--" if millicores is None else f"{millicores / 1000:g}",
         _percent(_ratio(used, total)),
         _usage(used, total),
         f"{format_bytes(rx, suffix='B/s')} / {format_bytes(tx, suffix='B/s')}",
     ]
-    gpus = metric_gpus(metrics)
-    if not gpus:
+    if not sample.gpus:
         return [job_cells + ["N/A", "N/A", "N/A"]]
     rows = []
-    for index, (_gpu_id, gpu) in enumerate(gpus):
-        gpu_used, gpu_total = _number(gpu, "memory_used_bytes"), _number(gpu, "memory_total_bytes")
+    for index, (_gpu_id, gpu) in enumerate(sample.gpus):
         gpu_cells = [
-            _percent(_number(gpu, "utilization")),
-            _percent(_ratio(gpu_used, gpu_total)),
-            _usage(gpu_used, gpu_total),
+            _percent(gpu.utilization),
+            _percent(_ratio(gpu.memory_used_bytes, gpu.memory_total_bytes)),
+            _usage(gpu.memory_used_bytes, gpu.memory_total_bytes),
         ]
         if index == 0:
             rows.append(job_cells + gpu_cells)

@@ -12,7 +12,7 @@ from hfjobs_cli.views.format import iso
 from hfjobs_cli.views.jobs import spec_fields
 
 if TYPE_CHECKING:
-    from hfjobs_cli.api.webhooks import Webhook
+    from hfjobs_cli.api.models import Webhook
 
 
 def target_text(hook: Webhook) -> str:
@@ -53,7 +53,7 @@ def webhook_fields(hook: Webhook) -> list[tuple[str, str]]:
 
 
 def _masked(hook: Webhook) -> dict[str, Any]:
-    from hfjobs_cli.api.webhooks import masked
+    from hfjobs_cli.api.models import masked
 
     return masked(hook.raw)
 

@@ -55,6 +55,7 @@ class FakeServer:
         self.plan = list(plan)  # (number of events to send, "cut" | "clean" | "silent")
         self.stages = list(stages)
         self.connections: list[int | None] = []
+        self.jobs = self  # the client's `jobs` resource and the client, in one
 
     def logs_response(self, namespace, job_id, *, tail, read_timeout):
         self.connections.append(tail)
@@ -68,7 +69,7 @@ class FakeServer:
         }.get(ending)
         return FakeResponse(chunks, error)
 
-    def get_job(self, namespace, job_id):
+    def get(self, namespace, job_id):
         stage = self.stages.pop(0) if len(self.stages) > 1 else self.stages[0]
         return Job.from_api(make_job(id="a" * 24, stage=stage))
 
@@ -91,7 +92,7 @@ def test_three_cuts_lose_nothing_and_double_nothing():
     server = FakeServer(
         1000,
         [(100, "cut"), (400, "cut"), (401, "cut")],
-        ["RUNNING", "RUNNING", "RUNNING", "RUNNING", "RUNNING", "RUNNING", "COMPLETED"],
+        ["RUNNING", "RUNNING", "RUNNING", "COMPLETED"],  # one look at the job per connection
     )
     follower, lines = follow(server)
     assert lines == [f"line {i}" for i in range(1, 1001)]
@@ -107,19 +108,19 @@ def test_a_cut_after_the_job_ended_still_drains_the_rest():
 
 
 def test_a_silent_stream_is_treated_as_dropped():
-    server = FakeServer(10, [(5, "silent")], ["RUNNING", "RUNNING", "COMPLETED"])
+    server = FakeServer(10, [(5, "silent")], ["RUNNING", "COMPLETED"])
     _, lines = follow(server)
     assert lines == [f"line {i}" for i in range(1, 11)]
 
 
 def test_a_clean_close_before_the_end_reconnects():
-    server = FakeServer(10, [(4, "clean")], ["RUNNING", "RUNNING", "COMPLETED"])
+    server = FakeServer(10, [(4, "clean")], ["RUNNING", "COMPLETED"])
     _, lines = follow(server)
     assert lines == [f"line {i}" for i in range(1, 11)]
 
 
 def test_tail_then_reconnect_resumes_after_the_last_line():
-    server = FakeServer(100, [(3, "cut")], ["RUNNING", "RUNNING", "COMPLETED"])
+    server = FakeServer(100, [(3, "cut")], ["RUNNING", "COMPLETED"])
     follower, lines = follow(server, tail=5)
     # first connection: the last 5 events, cut after 3 of them; then a full replay
     assert lines == [f"line {i}" for i in range(96, 101)]
@@ -179,7 +180,9 @@ def test_a_scheduling_job_is_polled_quickly_first_then_at_the_hub_cadence():
     calls: list[str] = []
 
     class Jobs:
-        def get_job(self, namespace, job_id):
+        jobs = property(lambda self: self)
+
+        def get(self, namespace, job_id):
             calls.append(job_id)
             return Job.from_api(make_job(id=job_id, stage=stages[len(calls) - 1]))
 

@@ -7,13 +7,7 @@ import pytest
 def no_sleeping(monkeypatch):
     """The commands' own waits (polls, redraws, reconnects) run instantly, and are recorded."""
     slept = []
-    for target in (
-        "hfjobs_cli.commands.wait._sleep",
-        "hfjobs_cli.commands.stats._sleep",
-        "hfjobs_cli.commands.ssh._sleep",
-        "hfjobs_cli.api.metrics._sleep",
-    ):
-        monkeypatch.setattr(target, slept.append)
+    monkeypatch.setattr("hfjobs_cli.clock.sleep", slept.append)
     return slept
 
 

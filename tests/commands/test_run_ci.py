@@ -201,18 +201,18 @@ def test_a_signal_during_the_create_cancels_the_job_once_it_exists(
     import os
     import signal
 
-    from hfjobs_cli.api.client import JobsClient
+    from hfjobs_cli.api.jobs import Jobs
 
     job = make_job(stage="SCHEDULING")
     stub_create(api, body(), job)
     api.post(f"{JOBS}/{job['id']}/cancel", json=make_job(id=job["id"], stage="CANCELED"))
-    real_create = JobsClient.create_job
+    real_create = Jobs.create
 
     def create_then_signal(self, namespace, spec):
         os.kill(os.getpid(), signal.SIGTERM)
         return real_create(self, namespace, spec)
 
-    monkeypatch.setattr(JobsClient, "create_job", create_then_signal)
+    monkeypatch.setattr(Jobs, "create", create_then_signal)
     result = cli(*RUN)
     assert result.exit_code == 143
     assert result.stdout == f"✓ Job {job['id']} cancelled (SIGTERM)\n"

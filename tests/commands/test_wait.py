@@ -78,14 +78,14 @@ def test_wait_prints_each_job_as_it_finishes(cli, api, logged_in):
 
 def test_wait_timeout_exits_124_and_names_the_running_jobs(cli, api, logged_in, monkeypatch):
     now = [100.0]
-    monkeypatch.setattr("hfjobs_cli.commands.wait._clock", lambda: now[0])
+    monkeypatch.setattr("hfjobs_cli.clock.monotonic", lambda: now[0])
     slept = []
 
     def sleep(seconds):
         slept.append(seconds)
         now[0] += seconds
 
-    monkeypatch.setattr("hfjobs_cli.commands.wait._sleep", sleep)
+    monkeypatch.setattr("hfjobs_cli.clock.sleep", sleep)
     api.get(f"{JOBS}/{JOB_ID}", json=make_job(id=JOB_ID, stage="RUNNING"))
     stub_job(api, OTHER_ID, "COMPLETED")
     result = cli("wait", "--timeout", "5", f"alice/{JOB_ID}", f"alice/{OTHER_ID}")
@@ -98,8 +98,8 @@ def test_wait_timeout_exits_124_and_names_the_running_jobs(cli, api, logged_in, 
 
 def test_wait_json_after_a_timeout_prints_every_job_as_it_is(cli, api, logged_in, monkeypatch):
     now = [0.0]
-    monkeypatch.setattr("hfjobs_cli.commands.wait._clock", lambda: now[0])
-    monkeypatch.setattr("hfjobs_cli.commands.wait._sleep", lambda s: now.__setitem__(0, now[0] + s))
+    monkeypatch.setattr("hfjobs_cli.clock.monotonic", lambda: now[0])
+    monkeypatch.setattr("hfjobs_cli.clock.sleep", lambda s: now.__setitem__(0, now[0] + s))
     api.get(f"{JOBS}/{JOB_ID}", json=make_job(id=JOB_ID, stage="SCHEDULING"))
     result = cli("wait", "--json", "--timeout", "1m", "--interval", "30", f"alice/{JOB_ID}")
     assert result.exit_code == 124
@@ -199,7 +199,7 @@ def test_wait_ctrl_c_exits_130_and_leaves_the_jobs(cli, api, logged_in, monkeypa
     def interrupt(seconds):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("hfjobs_cli.commands.wait._sleep", interrupt)
+    monkeypatch.setattr("hfjobs_cli.clock.sleep", interrupt)
     stub_job(api, JOB_ID, "RUNNING")
     result = cli("wait", f"alice/{JOB_ID}")
     assert result.exit_code == 130

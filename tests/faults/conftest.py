@@ -9,7 +9,7 @@ __all__ = ["fault_server", "hub"]
 
 @pytest.fixture
 def waits(monkeypatch) -> list[float]:
-    """Every backoff the transport asks for, instead of sleeping it."""
+    """Every wait (the transport's backoffs, the commands' polls), instead of sleeping it."""
     recorded: list[float] = []
-    monkeypatch.setattr("hfjobs_cli.api.http._sleep", recorded.append)
+    monkeypatch.setattr("hfjobs_cli.clock.sleep", recorded.append)
     return recorded

@@ -71,7 +71,7 @@ def test_a_create_that_may_have_arrived_is_never_sent_again(cli, hub: FaultServe
 
 def test_the_lookups_fit_in_the_retry_budget(cli, hub: FaultServer, monkeypatch):
     waits: list[float] = []
-    monkeypatch.setattr("hfjobs_cli.api.http._sleep", waits.append)
+    monkeypatch.setattr("hfjobs_cli.clock.sleep", waits.append)
     monkeypatch.setenv("HFJOBS_RETRY_BUDGET", "10")
     hub.script("create", Reset())
     result = cli(*RUN)
@@ -88,9 +88,9 @@ def test_a_slow_create_that_commits_after_the_read_timeout_is_found_not_resent(
     first lookups find nothing, a later one finds it. One job, exit 0, its id."""
     import time
 
-    monkeypatch.setattr("hfjobs_cli.api.http._sleep", time.sleep)
+    monkeypatch.setattr("hfjobs_cli.clock.sleep", time.sleep)
     monkeypatch.setenv("HFJOBS_READ_TIMEOUT", "0.3")
-    monkeypatch.setattr("hfjobs_cli.api.client.LOOKUP_PAUSES", (0.5,))
+    monkeypatch.setattr("hfjobs_cli.api.resource.LOOKUP_PAUSES", (0.5,))
     hub.script("create", Delay(1.5, then=Apply(Hangup())))
     result = cli(*RUN)
     assert result.exit_code == 0, result.stderr

@@ -46,7 +46,7 @@ def tls_hub(tmp_path, monkeypatch) -> Iterator[tuple[FaultServer, str]]:
 def test_an_untrusted_certificate_names_the_reason_and_the_fix(cli, tls_hub, monkeypatch):
     server, cert = tls_hub
     waits: list[float] = []
-    monkeypatch.setattr("hfjobs_cli.api.http._sleep", waits.append)
+    monkeypatch.setattr("hfjobs_cli.clock.sleep", waits.append)
     result = cli("ps", "--namespace", "alice")
     assert result.exit_code == 6, result.stderr
     assert "TLS error: certificate verify failed: self-signed certificate" in result.stderr

@@ -42,6 +42,4 @@ WHAT = "scheduled job id"
 
 
 def scheduled_api(app: Invocation, token: str | None):
-    from hfjobs_cli.api.scheduled import ScheduledJobs
-
-    return ScheduledJobs(app.client(token))
+    return app.client(token).scheduled

@@ -46,7 +46,7 @@ def history(
     ((ns, ident),) = resolve_refs(app, [sj_id], namespace, what=WHAT)
     runs = []
     truncated = False
-    for job in api.client.list_jobs(ns):
+    for job in api.client.jobs.list(ns):
         if not started_by(job, ident):
             continue
         if limit and len(runs) == limit:

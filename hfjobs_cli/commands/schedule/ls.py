@@ -23,8 +23,7 @@ from hfjobs_cli.views.scheduled import scheduled_list
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
-    from hfjobs_cli.api.models import Job
-    from hfjobs_cli.api.scheduled import ScheduledJob
+    from hfjobs_cli.api.models import Job, ScheduledJob
 
 
 def last_job(client: JobsClient, namespace: str, sj: ScheduledJob) -> Job | None:
@@ -32,7 +31,7 @@ def last_job(client: JobsClient, namespace: str, sj: ScheduledJob) -> Job | None
     if not sj.last_job_id:
         return None
     try:
-        return client.get_job(sj.owner or namespace, sj.last_job_id)
+        return client.jobs.get(sj.owner or namespace, sj.last_job_id)
     except NotFoundError:
         return None
 
@@ -66,7 +65,7 @@ def ls(
     labels = merge_name_label(labels, name)
     api = scheduled_api(app, token)
     ns = app.namespace(namespace)
-    items = [sj for sj in api.list_all(ns, labels) if all_ or not sj.suspend]
+    items = [sj for sj in api.list(ns, labels) if all_ or not sj.suspend]
     stages: dict[str, str | None] = {}
 
     def last_stage(sj: ScheduledJob) -> str | None:

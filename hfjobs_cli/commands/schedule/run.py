@@ -40,7 +40,7 @@ from hfjobs_cli.options import (
 from hfjobs_cli.views.scheduled import SCHEDULED, next_run, schedule_text, when_text
 
 if TYPE_CHECKING:
-    from hfjobs_cli.api.scheduled import ScheduledJob
+    from hfjobs_cli.api.models import ScheduledJob
 
 
 def _suffix(seq: list[str], of: list[str]) -> bool:

@@ -18,6 +18,7 @@ from hfjobs_cli.hints import command
 from hfjobs_cli.views.webhooks import WEBHOOKS, domains_text, watched_text
 
 if TYPE_CHECKING:
+    from hfjobs_cli.api.models import Webhook
     from hfjobs_cli.output import Output
 
 WebhookIdArg = Annotated[
@@ -124,10 +125,10 @@ def webhook_errors(ident: str) -> Iterator[None]:
         ) from None
 
 
-def show_changed(out: Output, hook: api.Webhook, verb: str, *, summary: bool = False) -> None:
+def show_changed(out: Output, hook: Webhook, verb: str, *, summary: bool = False) -> None:
     """`✓ Webhook <id> <verb>` (and what it watches), the id with -q, the object with --json."""
 
-    def watching(hook: api.Webhook) -> None:
+    def watching(hook: Webhook) -> None:
         out.line(f"Watching {watched_text(hook)} ({domains_text(hook)} events)")
 
     out.change(

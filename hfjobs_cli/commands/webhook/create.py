@@ -114,7 +114,7 @@ def source_job(app: Invocation, client: JobsClient, ref: tuple[str | None, str])
     ns, ident = ref
     ns = ns or app.namespace()
     try:
-        return client.get_job(ns, ident)
+        return client.jobs.get(ns, ident)
     except NotFoundError:
         raise CliError(
             f"Job {ns}/{ident} not found",
@@ -139,7 +139,7 @@ def start_source_job(
             + f"; the webhook's source job, from {file} (a webhook runs copies of a job)"
         )
     )
-    job = client.create_job(ns, spec)
+    job = client.jobs.create(ns, spec)
     app.output.info(f"Source job {job.owner or ns}/{job.id} started")
     return job, dict(spec.get("secrets") or {})
 
@@ -218,7 +218,7 @@ def create(
     if values:
         body["secrets"] = values
     try:
-        hook = api.create_webhook(client, body)
+        hook = client.webhooks.create(body)
     except CliError as exc:
         if file is not None:
             exc.message += f" (the source job {job_id} was started and keeps running)"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.commands._common import act_on_each, app_context, confirm
 from hfjobs_cli.commands.webhook._shared import (
     WebhookIdsArg,
@@ -42,13 +41,13 @@ def delete(
         if len(idents) > 1:
             return f"Delete {len(idents)} webhooks ({', '.join(idents)})?"
         with webhook_errors(idents[0]):
-            hook = api.get_webhook(client, idents[0])
+            hook = client.webhooks.get(idents[0])
         return f"Delete webhook {idents[0]} (watching {watched_text(hook)})?"
 
     confirm(question, yes=yes, action="delete", declined="Nothing deleted")
 
     def act(_ns: None, ident: str) -> str:
-        api.delete_webhook(client, ident)
+        client.webhooks.delete(ident)
         return ident
 
     act_on_each(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands.webhook._shared import (
     WebhookIdArg,
@@ -21,7 +20,7 @@ def _switch(ctx: typer.Context, webhook_id: str, token, json, quiet, *, enable: 
     ident = check_webhook_id(webhook_id)
     client = app.client(token)
     with webhook_errors(ident):
-        hook = (api.enable_webhook if enable else api.disable_webhook)(client, ident)
+        hook = (client.webhooks.enable if enable else client.webhooks.disable)(ident)
     show_changed(out, hook, "enabled" if enable else "disabled")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands.webhook._shared import WebhookIdArg, check_webhook_id, webhook_errors
 from hfjobs_cli.options import JsonOpt, TokenOpt
@@ -27,7 +26,7 @@ def inspect(
     ident = check_webhook_id(webhook_id)
     client = app.client(token)
     with webhook_errors(ident):
-        hook = api.get_webhook(client, ident)
+        hook = client.webhooks.get(ident)
     out.record(WEBHOOKS, hook)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt, NoTruncOpt, QuietOpt, TokenOpt
@@ -28,7 +27,7 @@ def ls(
     """
     app = app_context(ctx)
     out = app.set_output(json=json, quiet=quiet, no_trunc=no_trunc)
-    hooks = api.list_webhooks(app.client(token))
+    hooks = app.client(token).webhooks.list()
     out.records(
         WEBHOOKS,
         hooks,

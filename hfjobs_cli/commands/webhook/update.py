@@ -6,7 +6,6 @@ from typing import Any
 
 import typer
 
-from hfjobs_cli.api import webhooks as api
 from hfjobs_cli.commands._common import app_context
 from hfjobs_cli.commands.webhook._shared import (
     WebhookIdArg,
@@ -92,7 +91,7 @@ def update(
     if job is not None:
         body["jobSourceId"] = job.id
     with webhook_errors(ident):
-        hook = api.update_webhook(client, ident, body)
+        hook = client.webhooks.update(ident, body)
     show_changed(out, hook, "updated", summary=True)
     if job is not None:
         kept = set(values) | set(hook.secret_names)

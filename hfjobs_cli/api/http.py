@@ -277,8 +277,8 @@ class Transport:
                 continue
             status = response.status_code
             if status in statuses and idempotent and attempt < policy.attempts:
-                delay = policy.retry_after(response)
-                delay = policy.backoff(attempt) if delay is None else delay
+                after = policy.retry_after(response)
+                delay = policy.backoff(attempt) if after is None else after
                 if spent() + delay <= policy.budget:
                     tried.append(f"HTTP {status}")
                     response.close()

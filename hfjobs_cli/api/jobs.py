@@ -37,7 +37,7 @@ class Jobs(Resource):
         rid = (spec.get("labels") or {}).get(REQUEST_ID_LABEL)
         return create_once(
             lambda: self._job(self.client.send_json("POST", path(ROUTE, namespace), spec)),
-            lambda: self.find_by_label(namespace, REQUEST_ID_LABEL, rid),
+            lambda: self.find_by_label(namespace, REQUEST_ID_LABEL, rid or ""),
             rid,
             what="job",
             check=command("ps", "-a", "-l", f"{REQUEST_ID_LABEL}={rid}", namespace=namespace),
@@ -97,9 +97,7 @@ class Jobs(Resource):
         return Job.from_api(data) if isinstance(data, dict) and data.get("id") else None
 
     def duplicate(self, namespace: str, job_id: str) -> Job:
-        return self._job(
-            self.client.send_json("POST", path(ROUTE, namespace, job_id, "duplicate"))
-        )
+        return self._job(self.client.send_json("POST", path(ROUTE, namespace, job_id, "duplicate")))
 
     def set_labels(self, namespace: str, job_id: str, labels: dict[str, str]) -> Job:
         body = {"labels": labels}
@@ -146,7 +144,9 @@ def _matches(item: dict[str, Any], stages: set[str], labels: dict[str, str] | No
     """Whether a job object is in one of `stages` (if any) and has every label: the stage
     and labels read as `Job.from_api` reads them."""
     if stages:
-        status = item.get("status") if isinstance(item.get("status"), dict) else {}
+        status = item.get("status")
+        if not isinstance(status, dict):
+            status = {}
         if str(status.get("stage") or "UNKNOWN").upper() not in stages:
             return False
     if labels:

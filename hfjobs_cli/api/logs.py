@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from hfjobs_cli.api.streaming import iter_log_batches
 
 if TYPE_CHECKING:
     from hfjobs_cli.api.client import JobsClient
+
 
 def _is_live(timestamp: str, cutoff: datetime, cutoff_text: str) -> bool:
     """Later than the cut-off? A plain `...THH:MM:SS[.fff]Z` compares as text, to the second."""
@@ -38,7 +39,7 @@ def snapshot(
     *,
     tail: int | None = None,
     read_timeout: float = 5.0,
-) -> Iterator[list[LogEvent]]:
+) -> Iterator[Sequence[LogEvent]]:
     """The log lines available now; never blocks on a running job past `read_timeout`.
 
     Opening the stream is retried like any GET (transient answers, `Retry-After`, within the
@@ -57,7 +58,7 @@ def snapshot(
 
 def _snapshot(
     client: JobsClient, namespace: str, job_id: str, *, tail: int | None, read_timeout: float
-) -> Iterator[list[LogEvent]]:
+) -> Iterator[Sequence[LogEvent]]:
     response = client.jobs.logs_response(namespace, job_id, tail=tail, read_timeout=read_timeout)
     cutoff = None
     with contextlib.suppress(KeyError, TypeError, ValueError):
@@ -118,7 +119,7 @@ class Follower:
         self._seen: int | None = None if tail is not None else 0
         self._last: LogEvent | None = None
 
-    def __iter__(self) -> Iterator[list[LogEvent]]:
+    def __iter__(self) -> Iterator[Sequence[LogEvent]]:
         """Batches of new lines until the job is final.
 
         Opening each connection is retried by the transport (transient answers such as 408,
@@ -177,7 +178,9 @@ class Follower:
         if self.on_reconnect:
             self.on_reconnect(message)
 
-    def _dedup(self, batches: Iterator[list[LogEvent]], first: bool) -> Iterator[list[LogEvent]]:
+    def _dedup(
+        self, batches: Iterator[Sequence[LogEvent]], first: bool
+    ) -> Iterator[Sequence[LogEvent]]:
         tail_connection = first and self.tail is not None
         index = 0
         for batch in batches:

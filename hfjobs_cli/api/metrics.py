@@ -9,7 +9,7 @@ servers); both mean "no metrics", reported as `NotRunning`, never as a failure.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING
 
 from hfjobs_cli import clock
@@ -37,7 +37,7 @@ def metric_event(event: SseEvent) -> MetricSample | None:
 
 def stream(
     client: JobsClient, namespace: str, job_id: str, *, read_timeout: float = READ_TIMEOUT
-) -> Iterator[MetricSample]:
+) -> Generator[MetricSample, None, None]:
     """Samples as they arrive; ends quietly when the stream ends or stays silent too long."""
     try:
         response = client.jobs.metrics_response(namespace, job_id, read_timeout=read_timeout)

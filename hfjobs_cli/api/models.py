@@ -127,9 +127,13 @@ class Job:
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Job:
-        status = data.get("status") if isinstance(data.get("status"), dict) else {}
-        owner = data.get("owner") if isinstance(data.get("owner"), dict) else {}
-        durations = data.get("durations") if isinstance(data.get("durations"), dict) else {}
+        status, owner, durations = data.get("status"), data.get("owner"), data.get("durations")
+        if not isinstance(status, dict):
+            status = {}
+        if not isinstance(owner, dict):
+            owner = {}
+        if not isinstance(durations, dict):
+            durations = {}
         running = durations.get("runningSecs")
         return cls(
             id=str(data.get("id", "")),
@@ -191,7 +195,7 @@ class LogEvent(NamedTuple):
         return self.data.startswith(BANNER)
 
 
-class LogBatch:
+class LogBatch(Sequence[LogEvent]):
     """The log lines of one chunk of the stream, in two columns (`texts`, `stamps`): no object
     per line (building a `LogEvent` per line was a fifth of `logs`'s time). It reads as a
     sequence of `LogEvent`s (index, slice, iterate, compare with a list), built on demand."""
@@ -435,7 +439,9 @@ class Flavor:
             storage=str(data["ephemeralStorage"]) if data.get("ephemeralStorage") else None,
             accelerator=(
                 Accelerator(
-                    str(acc.get("quantity", "?")), str(acc.get("model", "?")), str(acc.get("vram", "?"))
+                    str(acc.get("quantity", "?")),
+                    str(acc.get("model", "?")),
+                    str(acc.get("vram", "?")),
                 )
                 if isinstance(acc, dict)
                 else None

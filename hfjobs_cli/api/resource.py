@@ -136,5 +136,3 @@ def hint_on_ambiguous(hint: str) -> Iterator[None]:
     except AmbiguousSend as exc:
         exc.hint = exc.hint or hint
         raise
-
-

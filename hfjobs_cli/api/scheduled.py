@@ -44,7 +44,7 @@ class ScheduledJobs(Resource):
         rid = _dict(_dict(body.get("jobSpec")).get("labels")).get(REQUEST_ID_LABEL)
         return create_once(
             lambda: self._parse(self.client.send_json("POST", path(ROUTE, namespace), body)),
-            lambda: self.find_by_label(namespace, REQUEST_ID_LABEL, rid),
+            lambda: self.find_by_label(namespace, REQUEST_ID_LABEL, rid or ""),
             rid,
             what="scheduled job",
             check=command(
@@ -103,7 +103,9 @@ class ScheduledJobs(Resource):
 
     def set_labels(self, namespace: str, sj_id: str, labels: dict[str, str]) -> ScheduledJob:
         return self._parse(
-            self.client.send_json("PUT", path(ROUTE, namespace, sj_id, "labels"), {"labels": labels})
+            self.client.send_json(
+                "PUT", path(ROUTE, namespace, sj_id, "labels"), {"labels": labels}
+            )
         )
 
 

@@ -62,8 +62,7 @@ class Webhooks(Resource):
                 for hook in self.list()
                 if _same_webhook(hook, body)
                 and (
-                    hook.created_at is None
-                    or hook.created_at.timestamp() >= started - CLOCK_SLACK
+                    hook.created_at is None or hook.created_at.timestamp() >= started - CLOCK_SLACK
                 )
             ]
             if len(matches) > 1:
@@ -88,9 +87,7 @@ class Webhooks(Resource):
         return _unwrap(self.client.send_json("POST", path(ROUTE, webhook_id), body, retry=True))
 
     def enable(self, webhook_id: str) -> Webhook:
-        return _unwrap(
-            self.client.send_json("POST", path(ROUTE, webhook_id, "enable"), retry=True)
-        )
+        return _unwrap(self.client.send_json("POST", path(ROUTE, webhook_id, "enable"), retry=True))
 
     def disable(self, webhook_id: str) -> Webhook:
         return _unwrap(

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 30 * 60  # the Hub's default job timeout
 
 
-def hardware_list(client: JobsClient, *, refresh: bool = False, quick: bool = False) -> list[Flavor]:
+def hardware_list(
+    client: JobsClient, *, refresh: bool = False, quick: bool = False
+) -> list[Flavor]:
     """The hardware list: the completion cache when present (prices rarely change), else the API."""
     from hfjobs_cli import completion
     from hfjobs_cli.api.models import Flavor

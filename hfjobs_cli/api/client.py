@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from hfjobs_cli.api.errors import ApiError, AuthError, ResponseError
 from hfjobs_cli.api.hardware import Hardware
 from hfjobs_cli.api.jobs import Jobs
-from hfjobs_cli.api.models import WhoAmI
+from hfjobs_cli.api.models import EmulatorHealth, WhoAmI
 from hfjobs_cli.api.resource import REQUEST_ID_LABEL
 from hfjobs_cli.api.scheduled import ScheduledJobs
 from hfjobs_cli.api.webhooks import Webhooks
@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the transport imports requests: commands import this module
     from hfjobs_cli.api.http import Transport
 
 WHOAMI = "/api/whoami-v2"
+EMULATOR_HEALTH = "/api/emulator/health"
 
 EMPTY_PAGES = 5  # empty pages in a row that end a page chain
 
@@ -69,6 +70,12 @@ class JobsClient:
 
     def namespace(self, explicit: str | None = None) -> str:
         return explicit or self.whoami().name
+
+    def emulator_health(self) -> EmulatorHealth | None:
+        """What the local emulator runs (None when the answer is not an object); the Hub has
+        no such route and answers an error, raised as usual."""
+        data = self.get_json(EMULATOR_HEALTH)
+        return EmulatorHealth.from_api(data) if isinstance(data, dict) else None
 
     # -- plumbing ----------------------------------------------------------------------
     def get_json(self, path: str, params: Any = None) -> Any:

@@ -300,6 +300,22 @@ def _number(data: dict[str, Any], key: str) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+@dataclass
+class EmulatorHealth:
+    """The local emulator's `GET /api/emulator/health` (public; the Hub has no such route)."""
+
+    runtime: str | None  # None when the answer names none: not the emulator
+    features: list[str]  # what its runtime offers beyond the basics, e.g. `ssh`
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> EmulatorHealth:
+        features = data.get("features")
+        return cls(
+            runtime=str(data["runtime"] or "") if "runtime" in data else None,
+            features=[str(f) for f in features] if isinstance(features, list) else [],
+        )
+
+
 # -- scheduled jobs (api-reference §4) -----------------------------------------------------
 
 

@@ -24,7 +24,12 @@ def path(*parts: str) -> str:
     """An API path from its parts: the first is the route (`/api/jobs`), as written; every
     other part (a namespace, an id, an action) is escaped, so no value can change the route."""
     route, *rest = parts
-    return "/".join([route, *(quote(part, safe="") for part in rest)])
+    return "/".join([route, *map(_segment, rest)])
+
+
+def _segment(part: str) -> str:
+    """One escaped path segment; `.` and `..` too, which a URL would otherwise resolve."""
+    return "%2E" * len(part) if part in (".", "..") else quote(part, safe="")
 
 
 class Resource:

@@ -76,11 +76,10 @@ def warn_emulator_gaps(app: Invocation, client: JobsClient, spec: dict[str, Any]
     if not app.local:
         return
     try:
-        health = client.get_json("/api/emulator/health")
+        health = client.emulator_health()
     except Exception:  # an older emulator, or a hiccup: the job itself decides
         return
-    if not isinstance(health, dict):
+    if health is None:
         return
-    features = health.get("features") if isinstance(health.get("features"), list) else []
-    for gap in gaps(str(health.get("runtime") or ""), spec, features):
+    for gap in gaps(health.runtime or "", spec, health.features):
         app.output.warn(f"Local emulator: {gap}")

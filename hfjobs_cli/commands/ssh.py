@@ -115,13 +115,12 @@ def _emulator_without_ssh(client: JobsClient) -> bool:
     """True when the server is the local emulator and offers no SSH server (its health
     endpoint answers; none of its runtimes runs sshd unless it lists `ssh` in its features)."""
     try:
-        health = client.get_json("/api/emulator/health")
+        health = client.emulator_health()
     except Exception:  # the Hub has no such endpoint: not the emulator
         return False
-    if not isinstance(health, dict) or "runtime" not in health:
+    if health is None or health.runtime is None:
         return False
-    features = health.get("features") if isinstance(health.get("features"), list) else []
-    return "ssh" not in features
+    return "ssh" not in health.features
 
 
 def _check(job: Job, ref: str, client: JobsClient, dry_run: bool = False) -> None:

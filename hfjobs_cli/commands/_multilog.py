@@ -13,7 +13,7 @@ import queue
 import re
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -183,7 +183,7 @@ def follow_many(
 
 def print_lines(
     app: Invocation,
-    batch: list[LogEvent],
+    batch: Sequence[LogEvent],
     prefix: str,
     target: Target,
     *,

@@ -65,7 +65,7 @@ def inspect(
     act_on_each(
         app,
         resolve_refs(app, job_ids, namespace),
-        client.get_job,
+        client.jobs.get,
         lambda jobs: out.details(view, jobs),
     )
 

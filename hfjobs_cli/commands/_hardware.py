@@ -157,12 +157,13 @@ def sweep_summary(
         app.output.warn(warning)
     text = f"Sweep {sweep_id}: starting {len(specs)} jobs of {image} on {flavor}"
     costs = [most_cost(client, spec) for spec in specs]
-    if all(c is not None for c in costs):
+    known = [c for c in costs if c is not None]
+    if len(known) == len(costs):
         timeout = first.get("timeoutSeconds") or DEFAULT_TIMEOUT
         default = "" if first.get("timeoutSeconds") else "the Hub's default "
         text += (
-            f" (at most {format_usd(sum(costs))} in all: {len(specs)} x "
-            f"{format_usd(costs[0])} for {default}{format_duration(timeout)} timeout)"
+            f" (at most {format_usd(sum(known))} in all: {len(specs)} x "
+            f"{format_usd(known[0])} for {default}{format_duration(timeout)} timeout)"
         )
     return text
 

@@ -15,6 +15,7 @@ import threading
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from hfjobs_cli.commands._common import stage_exit_code, worst_exit_code
@@ -64,6 +65,10 @@ def check_prefix_format(text: str) -> str:
     return text
 
 
+def _field(values: dict[str, str], match: re.Match[str]) -> str:
+    return values[match.group(1)]
+
+
 def prefixes(targets: list[Target], fmt: str, *, colour: bool) -> list[str]:
     """One prefix per job: its name when names tell the jobs apart, else the id's last 8
     characters (the first ones are a timestamp, shared by jobs started together)."""
@@ -80,7 +85,7 @@ def prefixes(targets: list[Target], fmt: str, *, colour: bool) -> list[str]:
             "name": target.name or target.job_id[-8:],
             "ns": target.namespace,
         }
-        text = _FIELDS.sub(lambda m, v=values: v[m.group(1)], fmt)
+        text = _FIELDS.sub(partial(_field, values), fmt)
         if colour and text:
             code = COLOURS[zlib.crc32(target.job_id.encode()) % len(COLOURS)]
             text = f"\x1b[{code}m{text}\x1b[0m"

@@ -354,7 +354,7 @@ def open_pages(
             raise UsageError(f"Invalid job {job!r}: expected a job id or NAMESPACE/ID")
         target = f"/jobs/{namespace or 'local'}/{job_id}"
     url = _page_login_url(info.url, info.token, target)
-    if not print_only and out.stdout_is_terminal():
+    if not print_only and out.stdout_is_terminal:
         import webbrowser
 
         if webbrowser.open(url):

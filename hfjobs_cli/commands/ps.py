@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import islice
 from typing import Annotated
 
@@ -210,7 +211,11 @@ def _by_stage(jobs: list) -> list:
 
 
 STAGE_ORDER = ("RUNNING", "SCHEDULING", "ERROR", "CANCELED", "DELETED", "COMPLETED")
-SORTS = {"created": list, "duration": _by_duration, "stage": _by_stage}
+SORTS: dict[str, Callable[[list], list]] = {
+    "created": list,
+    "duration": _by_duration,
+    "stage": _by_stage,
+}
 
 
 def _watch(out, fetch, view, interval: float) -> None:

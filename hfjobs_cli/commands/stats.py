@@ -267,6 +267,7 @@ def _follow(app: Invocation, tracks: list[Track]) -> None:
                 with lock:
                     done = all(t.ended is not None for t in tracks)
                     if live:
+                        assert table is not None  # live_table() gives one
                         rows, styles = _live_rows(tracks)
                         trend = (TREND_COLUMNS, _trend_rows(out, tracks))
                         table.update(

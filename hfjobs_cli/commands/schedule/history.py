@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,9 @@ from hfjobs_cli.commands.schedule._shared import WHAT, ScheduleIdArg, scheduled_
 from hfjobs_cli.hints import command
 from hfjobs_cli.options import JsonOpt, NamespaceOpt, QuietOpt, TokenOpt
 from hfjobs_cli.views.scheduled import HISTORY
+
+if TYPE_CHECKING:
+    from hfjobs_cli.api.models import Job
 
 
 def history(
@@ -44,7 +47,7 @@ def history(
     out = app.set_output(json=json, quiet=quiet)
     api = scheduled_api(app, token)
     ((ns, ident),) = resolve_refs(app, [sj_id], namespace, what=WHAT)
-    runs = []
+    runs: list[Job] = []
     truncated = False
     for job in api.client.jobs.list(ns):
         if not started_by(job, ident):

@@ -203,6 +203,7 @@ def create(
     values = job_secrets(app, secrets, secrets_file, has_job=ref is not None or file is not None)
     client = app.client(token)
     body: dict[str, Any] = {"watched": watched, "domains": domains}
+    job: Job | None
     if file is not None:
         job, file_secrets = start_source_job(app, client, file, namespace)
         values = {**file_secrets, **values}
@@ -221,6 +222,7 @@ def create(
         hook = client.webhooks.create(body)
     except CliError as exc:
         if file is not None:
+            assert job_id is not None  # the job started from the file
             exc.message += f" (the source job {job_id} was started and keeps running)"
             exc.hint = exc.hint or f"Cancel it: {command('cancel', job_id)}"
         raise

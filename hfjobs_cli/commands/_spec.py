@@ -282,14 +282,31 @@ def guard_cost(
 
 
 def launch(app: Invocation, opts: SpecOptions, params: Mapping[str, Any]) -> int:
-    """Start the job of `run` or `uv run` (or show it, under --dry-run); the exit code.
+    """Start the job of `run` or `uv run`, or the jobs of a `--matrix` sweep (or show them,
+    under --dry-run); the exit code.
 
-    The command's `namespace`, `token`, `detach`, `if_running`, `max_cost` and `yes`
-    parameters are read by name, like `spec_options` reads the spec's."""
+    The command's `namespace`, `token`, `detach`, `if_running`, `max_cost`, `yes` and
+    `matrix` parameters are read by name, like `spec_options` reads the spec's."""
+    namespace, token = params["namespace"], params["token"]
+    if params.get("matrix"):
+        from hfjobs_cli.commands._sweep import run_sweep
+
+        if params["if_running"]:
+            raise UsageError("--if-running applies to one named job, not to a --matrix sweep")
+        return run_sweep(
+            app,
+            opts,
+            list(params["matrix"]),
+            namespace=namespace,
+            token=token,
+            detach=params["detach"],
+            dry_run=opts.dry_run,
+            yes=params["yes"],
+            max_cost=params["max_cost"],
+        )
     from hfjobs_cli.commands._attach import start_job
 
     spec = build_spec(app, opts)
-    namespace, token = params["namespace"], params["token"]
     if opts.dry_run:
         show_dry_run(app, "/api/jobs", masked(spec), namespace)
         return 0

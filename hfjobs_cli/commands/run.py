@@ -99,20 +99,7 @@ def run(
     app.set_output(json=json, quiet=quiet)
     reject_option_word(ctx, image, before="IMAGE")
     app.cancel_on_exit = cancel_on_exit
-    opts = spec_options(ctx.params)
-    if matrix:
-        from hfjobs_cli.commands._sweep import run_sweep
-        from hfjobs_cli.errors import UsageError
-
-        if if_running:
-            raise UsageError("--if-running applies to one named job, not to a --matrix sweep")
-
-        code = run_sweep(
-            app, opts, matrix, namespace=namespace, token=token, detach=detach,
-            dry_run=dry_run, yes=yes, max_cost=max_cost,
-        )  # fmt: skip
-    else:
-        code = launch(app, opts, ctx.params)
+    code = launch(app, spec_options(ctx.params), ctx.params)
     if code:
         raise typer.Exit(code)
 

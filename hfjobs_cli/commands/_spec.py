@@ -2,7 +2,8 @@
 
 Shared by `run`, `schedule run`, `rerun`, `uv run` and `webhook create`, so every one of them
 validates durations, env files, labels and secrets the same way, before anything is sent.
-The options are read once, by name, from the command's parameters: `spec_options(ctx.params)`.
+The options are read once, by name, from the command's parameters: `spec_options(ctx.params)`;
+`launch` starts the job of `run` and `uv run`.
 """
 
 from __future__ import annotations
